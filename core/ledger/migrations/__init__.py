@@ -1,1 +1,1 @@
-"""placeholder"""
+"""Alembic environment and revisions of the huiqi schema (run through huiqi.ledger.migrate)."""
