@@ -41,7 +41,9 @@ class InputError(HuiqiError):
     def _message(self) -> str:
         shown = _show(self.value)
         if self.reason:
-            return f"{self.field}: {self.reason} (expected {self.expected})"
+            # A reason that already starts with the field reads as a sentence of its own.
+            lead = "" if self.reason.startswith(self.field) else f"{self.field}: "
+            return f"{lead}{self.reason} (expected {self.expected})"
         return f"{self.field}: {shown} is not valid (expected {self.expected})"
 
 

@@ -1,1 +1,1 @@
-"""placeholder"""
+"""The in-tree plugins of huiqi: one jurisdiction document each."""

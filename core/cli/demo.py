@@ -1,0 +1,18 @@
+"""``huiqi demo``: a sample deployment evaluated end to end (grows with each capability)."""
+
+from __future__ import annotations
+
+import click
+
+from huiqi.cli.context import AppContext, pass_app
+
+
+@click.command()
+@click.option("--enterprises", default=500, show_default=True, help="How many sample enterprises to generate.")
+@click.option("--seed", default=20210902, show_default=True, help="Random seed of the sample data.")
+@pass_app
+def demo(app: AppContext, enterprises: int, seed: int) -> None:
+    """Evaluate sample enterprises against every enabled measure and print who qualifies for what."""
+    from huiqi.demo import run_demo
+
+    run_demo(app, enterprises=enterprises, seed=seed)

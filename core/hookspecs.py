@@ -1,0 +1,67 @@
+"""What a plugin may supply and observe: the pluggy hook specifications, grouped by phase.
+
+Every hook is documented here (the reference page of the docs is generated from these
+docstrings) and each has a test (tests/test_hookspecs.py fails when one lacks either).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pluggy
+
+if TYPE_CHECKING:
+    import click
+
+    from huiqi.document import Document
+    from huiqi.rules.explain import Result
+
+PROJECT = "huiqi"
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+# --- registration ------------------------------------------------------------------------
+
+
+@hookspec
+def huiqi_documents() -> list[Document]:
+    """Supply the policy documents this plugin implements (normally exactly one).
+
+    Called once when the registry is built, for every installed plugin (enabled or not, so
+    that ``huiqi plugins list`` can describe it). Collector: the results of all plugins are
+    concatenated. A document carries its facts, measures (rules with citations and award
+    formulas), dated parameters and KPI targets.
+
+    :returns: a list of :class:`huiqi.document.Document`.
+    """
+
+
+# --- evaluation --------------------------------------------------------------------------
+
+
+@hookspec
+def huiqi_after_evaluate(result: Result) -> None:
+    """Observe one explained evaluation after it is decided (audit, metrics).
+
+    Called for every case ``huiqi evaluate`` decides, after the result is final and before it
+    is printed. Observers must not change the result (it is frozen) and their return value is
+    ignored. Not called for the batch (vectorised) path.
+
+    :param result: the :class:`huiqi.rules.explain.Result` of the case.
+    """
+
+
+# --- CLI ---------------------------------------------------------------------------------
+
+
+@hookspec
+def huiqi_cli_commands(cli: click.Group) -> None:
+    """Add commands or command groups of this plugin to the ``huiqi`` command line.
+
+    Called once when the CLI starts, for enabled plugins only, with the root click group;
+    use ``cli.add_command(...)``. Names must not clash with core commands (a clash is a
+    ConfigError naming the plugin).
+
+    :param cli: the root :class:`click.Group` of ``huiqi``.
+    """
