@@ -60,8 +60,9 @@ def huiqi_cli_commands(cli: click.Group) -> None:
     """Add commands or command groups of this plugin to the ``huiqi`` command line.
 
     Called once when the CLI starts, for enabled plugins only, with the root click group;
-    use ``cli.add_command(...)``. Names must not clash with core commands (a clash is a
-    ConfigError naming the plugin).
+    use ``cli.add_command(...)``. Every enabled plugin's implementation is called; the
+    return value is ignored. Names must not clash with core commands (a clash is an error
+    naming the plugin).
 
     :param cli: the root :class:`click.Group` of ``huiqi``.
     """

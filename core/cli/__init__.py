@@ -31,9 +31,9 @@ def _register_core_commands() -> None:
     cli.add_command(demo.demo)
 
 
-def _register_plugin_commands() -> None:
+def _register_plugin_commands(app: AppContext | None = None) -> None:
     """Enabled plugins may add commands (hook huiqi_cli_commands)."""
-    app = AppContext()
+    app = app or AppContext()
     try:
         manager = app.manager
         registry = app.registry
