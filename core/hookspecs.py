@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
     from huiqi.document import Document
     from huiqi.rules.explain import Result
+    from huiqi.workflow.spec import Workflow
 
 PROJECT = "huiqi"
 hookspec = pluggy.HookspecMarker(PROJECT)
@@ -34,6 +35,19 @@ def huiqi_documents() -> list[Document]:
     formulas), dated parameters and KPI targets.
 
     :returns: a list of :class:`huiqi.document.Document`.
+    """
+
+
+@hookspec
+def huiqi_workflows() -> list[Workflow]:
+    """Supply the workflows the applications of this plugin's measures follow.
+
+    Called when a command that opens or moves applications starts (``apply``, ``act``,
+    ``tick``, ``payout run``, ``demo``), for enabled plugins only. Collector: the results of
+    all plugins are concatenated. Each workflow names the policy ids it serves, its states,
+    the actions with their roles, scopes, deadlines, guards and ledger effects, and its timers.
+
+    :returns: a list of :class:`huiqi.workflow.spec.Workflow`.
     """
 
 

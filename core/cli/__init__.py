@@ -10,7 +10,8 @@ from huiqi import __version__
 from huiqi.cli.context import AppContext, pass_app
 from huiqi.errors import HuiqiError
 
-CORE_COMMANDS = ("evaluate", "plugins", "demo")
+CORE_COMMANDS = ("evaluate", "plugins", "demo", "apply", "act", "show", "tick", "init", "ledger", "audit",
+                 "payout", "entity")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -24,11 +25,14 @@ def cli(ctx: click.Context, db_url: str | None) -> None:
 
 
 def _register_core_commands() -> None:
-    from huiqi.cli import demo, evaluate, plugins
+    from huiqi.cli import demo, evaluate, ledger, plugins, workflow
 
     cli.add_command(evaluate.evaluate)
     cli.add_command(plugins.plugins)
     cli.add_command(demo.demo)
+    for command in (workflow.apply, workflow.act, workflow.show, workflow.tick, ledger.init, ledger.ledger,
+                    ledger.audit, ledger.payout):
+        cli.add_command(command)
 
 
 def _register_plugin_commands(app: AppContext | None = None) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 from huiqi.ledger.base import Base
-from huiqi.ledger import models  # noqa: F401  (registers the ledger tables on Base.metadata)
+from huiqi import schema  # noqa: F401  (registers every huiqi table on Base.metadata)
 
 target_metadata = Base.metadata
 
