@@ -131,3 +131,24 @@ def test_disabled_plugin_policies_are_refused(make_manager, tmp_path):
         registry.resolve("tiny_policy.grant")
 
 
+
+
+def test_huiqi_workflows(make_manager, tmp_path):
+    from huiqi.workflow.service import Workflows
+    from huiqi.workflow.spec import Action, Role, Workflow
+
+    class WorkflowPlugin(TinyPlugin):
+        @hookimpl
+        def huiqi_workflows(self):
+            return [Workflow("tiny_policy.application", ("tiny_policy.grant",), ("draft", "done"), "draft",
+                             ("done",), (Action("finish", ("draft",), "done", (Role("officer"),)),))]
+
+    manager = make_manager(("tiny", WorkflowPlugin()))
+    registry = load_registry(fresh_config(tmp_path), manager)
+    workflows = Workflows.collect(manager, registry)
+    assert workflows.for_policy("tiny_policy.grant").name == "tiny_policy.application"
+    assert workflows.for_policy("anhui_iiot_grants.equipment_upgrade").name == "anhui_iiot_grants.application"
+    config = fresh_config(tmp_path)
+    config.disable("tiny")
+    disabled = Workflows.collect(manager, load_registry(config, manager))
+    assert "tiny_policy.application" not in disabled.by_name
