@@ -66,3 +66,13 @@ def hook_recorder(plugin_manager):
     plugin_manager.register(recorder, name="hook-recorder")
     yield recorder
     plugin_manager.unregister(recorder)
+
+
+# The ledger's fixtures (a migrated SQLite file; a PostgreSQL schema of its own, skipped with a
+# message when HUIQI_TEST_PG_URL is unset; ``ledger_engine`` runs a test on both backends).
+from huiqi.ledger.testing_fixtures import (  # noqa: E402,F401
+    ledger_engine,
+    pg_ledger,
+    pg_schema_factory,
+    sqlite_ledger,
+)
