@@ -30,6 +30,7 @@ def _register_core_commands() -> None:
     cli.add_command(evaluate.evaluate)
     cli.add_command(plugins.plugins)
     cli.add_command(demo.demo)
+    from huiqi.cli import entity; cli.add_command(entity.entity)  # noqa: E702  (entities: one line, own import)
     for command in (workflow.apply, workflow.act, workflow.show, workflow.tick, ledger.init, ledger.ledger,
                     ledger.audit, ledger.payout):
         cli.add_command(command)

@@ -7,12 +7,6 @@ from alembic import op
 
 from huiqi.ledger.base import UTCDateTime
 
-# Stop-gap: the Alembic env (huiqi.ledger.migrations.env) imports only the ledger's models, so a
-# process that migrates without ever importing huiqi.entities would compare or autogenerate
-# against a metadata lacking these tables (and propose dropping them). Loading this revision
-# registers them. Remove once env.py imports huiqi.entities.models itself.
-import huiqi.entities.models  # noqa: E402,F401
-
 revision = "0002_entities"
 down_revision = "0001_ledger"
 branch_labels = None
