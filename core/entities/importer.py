@@ -93,7 +93,7 @@ def import_entities(
             problems[row.number] = found
         else:
             candidates.append(candidate)
-    _flag_repeats(table.rows, problems)
+    _flag_repeats(table, problems)
     good = [c for c in candidates if c.number not in problems]
     records = records_by_uscc(session, [c.uscc for c in good])
     for candidate in good:
@@ -110,10 +110,10 @@ def import_entities(
     return _report(table, written, rejected, written=True)
 
 
-def _flag_repeats(rows: list[SourceRow], problems: dict[int, list[InputError]]) -> None:
+def _flag_repeats(table: SourceTable, problems: dict[int, list[InputError]]) -> None:
     """Every row whose USCC appears on another row too: which one is right cannot be told."""
     rows_of: dict[str, list[int]] = {}
-    for row in rows:
+    for row in table.rows:
         raw = row.values.get("uscc")
         if raw is not None:
             rows_of.setdefault(str(raw).strip(), []).append(row.number)
@@ -124,7 +124,7 @@ def _flag_repeats(rows: list[SourceRow], problems: dict[int, list[InputError]]) 
             others = ", ".join(str(n) for n in numbers if n != number)
             problems.setdefault(number, []).append(InputError(
                 "uscc", uscc, "each USCC on one row of the file",
-                reason=f"uscc {uscc} appears again on {'rows' if ',' in others else 'row'} {others}"))
+                reason=f"uscc {uscc} appears again on {table.unit}{'s' if ',' in others else ''} {others}"))
 
 
 def _table_of(records: Iterable[Mapping[str, Any]]) -> SourceTable:

@@ -36,6 +36,9 @@ ALIASES = {
     "记录日期": "recorded_on",
     "来源": "source",
 }
+KNOWN_OR_FACT = ("a known column (uscc 统一社会信用代码, name 企业名称, region_code 行政区划代码, kind 类型, "
+                 "founded_on 成立日期, recorded_on, source) or a fact named in snake_case English, "
+                 "e.g. registered_capital_amount")
 FACTS_KEY = "facts"  # JSON lines: facts may also be given as one object under this key
 
 
@@ -45,7 +48,7 @@ class SourceRow:
 
     number: int
     values: dict[str, Any]
-    problems: tuple[tuple[str, Any, str], ...] = ()  # (field, value, expected) found while reading
+    problems: tuple[InputError, ...] = ()  # found while reading; with no values, the row was unreadable
 
 
 @attrs.frozen
@@ -134,7 +137,9 @@ def _table_from_grid(grid: list[list[Any]], *, cells_are_text: bool) -> SourceTa
             continue
         problems = []
         if len(cells) > len(columns) and any(_filled(c) for c in cells[len(columns):]):
-            problems.append(("row", len(cells), f"at most {len(columns)} cells, one per column of the header"))
+            used = max(i for i, c in enumerate(cells) if _filled(c)) + 1
+            problems.append(InputError("cells", used, f"at most {len(columns)} cells, one per column of the header",
+                                       reason=f"cells: {used} filled cells, the header names {len(columns)} columns"))
         values = {name: cell for name, cell in zip(columns, cells) if name and _filled(cell)}
         rows.append(SourceRow(number, values, tuple(problems)))
     return SourceTable("row", rows, cells_are_text)
@@ -152,8 +157,7 @@ def _header(header: list[Any], body: list[list[Any]]) -> list[str]:
         elif name in columns:
             raise InputError(f"header {where}", raw, "each column once", reason=f"header {where}: {raw!r} repeats column {name}")
         elif name not in IDENTITY_COLUMNS + ROW_COLUMNS and not FACT_NAME.fullmatch(name):
-            raise InputError(f"header {where}", raw, FACT_NAME_EXPECTED + " or a known column (uscc, name, kind, region_code, founded_on, "
-                             + ", ".join(k for k in ALIASES if not k.isascii()) + ")",
+            raise InputError(f"header {where}", raw, KNOWN_OR_FACT,
                              reason=f"header {where}: {raw!r} is not a known column, and other columns are facts")
         columns.append(name)
     missing = [c for c in ("uscc", "name", "region_code") if c not in columns]
@@ -180,24 +184,28 @@ def read_jsonl(data: bytes) -> SourceTable:
 
 
 def _jsonl_row(number: int, line: str) -> SourceRow:
+    expected = "a JSON object of one entity"
     try:
         record = json.loads(line, parse_float=Decimal, parse_constant=_no_constant)
     except ValueError as error:
-        return SourceRow(number, {}, (("line", None, f"a JSON object ({error})"),))
+        detail = error.msg if isinstance(error, json.JSONDecodeError) else str(error)
+        return SourceRow(number, {}, (InputError("json", None, expected, reason=f"json: not valid JSON ({detail})"),))
     if not isinstance(record, dict):
-        return SourceRow(number, {}, (("line", type(record).__name__, "a JSON object"),))
+        kind = type(record).__name__
+        return SourceRow(number, {}, (InputError("json", None, expected, reason=f"json: a {kind}, not an object"),))
     values: dict[str, Any] = {}
-    problems: list[tuple[str, Any, str]] = []
+    problems: list[InputError] = []
     nested = record.pop(FACTS_KEY, {})
     if not isinstance(nested, dict):
-        problems.append((FACTS_KEY, nested, "an object of facts by name"))
+        problems.append(InputError(FACTS_KEY, nested, "an object of facts by name"))
         nested = {}
     for key, value in _items(record, nested):
         name = canonical_column(key)
         if name in values:
-            problems.append((name, value, "each field once"))
+            problems.append(InputError(name, value, "each field once", reason=f"{name} is given twice"))
         elif name not in IDENTITY_COLUMNS + ROW_COLUMNS and not FACT_NAME.fullmatch(name):
-            problems.append((str(key), value, FACT_NAME_EXPECTED + " or a known field"))
+            problems.append(InputError(str(key), value, KNOWN_OR_FACT,
+                                       reason=f"{key!r} is not a known field, and other fields are facts"))
         elif value is not None:
             values[name] = value
     return SourceRow(number, values, tuple(problems))

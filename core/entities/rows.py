@@ -81,7 +81,9 @@ class Defaults:
 
 def validate_row(row: SourceRow, defaults: Defaults) -> tuple[Candidate | None, list[InputError]]:
     """The row as a candidate, or every problem in it (each field is checked independently)."""
-    problems = [InputError(field, value, expected) for field, value, expected in row.problems]
+    problems = list(row.problems)
+    if problems and not row.values:
+        return None, problems  # unreadable: listing every missing field would bury the cause
     values = dict(row.values)
     if defaults.kind is not None:
         values.setdefault("kind", defaults.kind)

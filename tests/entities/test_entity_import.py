@@ -13,7 +13,7 @@ from huiqi.entities.readers import read_csv, read_jsonl, read_xlsx
 from huiqi.ledger.chain import verify_events
 from huiqi.ledger.db import transaction
 
-from ._support import BAD_ROWS, WRITERS, csv_bytes, good_row, ten_rows_three_bad, uscc, wrong_check
+from ._support import BAD_ROWS, WRITERS, csv_bytes, good_row, jsonl_bytes, ten_rows_three_bad, uscc, wrong_check
 
 READERS = {"csv": read_csv, "jsonl": read_jsonl, "xlsx": read_xlsx}
 ON = dt.date(2024, 3, 1)
@@ -143,3 +143,11 @@ def test_mappings_import_with_a_default_kind(sqlite_engine):
     assert report.written and report.unit == "record"
     with transaction(engine, read_only=True) as session:
         assert get_entity(session, uscc(1)).kind == "service_provider"
+
+
+def test_an_unreadable_json_line_is_one_problem_and_lines_count_blank_ones(sqlite_engine):
+    good = jsonl_bytes([good_row(1)]).decode()
+    data = f"{good}\nnot json\n[1]\n{good}".encode()
+    report = _import(sqlite_engine, read_jsonl(data))
+    assert [(p.row, p.field) for p in report.rejected] == [(1, "uscc"), (3, "json"), (4, "json"), (5, "uscc")]
+    assert "appears again on line 5" in report.problem_lines()[0]
