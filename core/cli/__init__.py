@@ -11,7 +11,7 @@ from huiqi.cli.context import AppContext, pass_app
 from huiqi.errors import HuiqiError
 
 CORE_COMMANDS = ("evaluate", "plugins", "demo", "apply", "act", "show", "tick", "init", "ledger", "audit",
-                 "payout", "entity")
+                 "payout", "entity", "report")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -25,14 +25,13 @@ def cli(ctx: click.Context, db_url: str | None) -> None:
 
 
 def _register_core_commands() -> None:
-    from huiqi.cli import demo, evaluate, ledger, plugins, workflow
+    from huiqi.cli import demo, entity, evaluate, ledger, plugins, workflow
 
     cli.add_command(evaluate.evaluate)
     cli.add_command(plugins.plugins)
     cli.add_command(demo.demo)
-    from huiqi.cli import entity; cli.add_command(entity.entity)  # noqa: E702  (entities: one line, own import)
     for command in (workflow.apply, workflow.act, workflow.show, workflow.tick, ledger.init, ledger.ledger,
-                    ledger.audit, ledger.payout):
+                    ledger.audit, ledger.payout, entity.entity):
         cli.add_command(command)
 
 

@@ -134,11 +134,12 @@ def audit():
 @audit.command("verify")
 @pass_app
 def verify(app: AppContext):
-    """Detect any edited or deleted event row."""
+    """Detect any edited or deleted event row, and entity rows that differ from their events."""
+    from huiqi.entities import check_entities
     from huiqi.ledger import verify_events
 
     with transaction(app.ready_engine(), read_only=True) as session:
-        problems = verify_events(session)
+        problems = verify_events(session) + check_entities(session)
     if problems:
         for problem in problems:
             click.echo(problem, err=True)

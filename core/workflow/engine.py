@@ -196,6 +196,7 @@ def finish_step(ctx: StepContext, target: str | None, step: str) -> Application:
     if ctx.warnings:
         payload["warnings"] = list(ctx.warnings)
     payload["award"] = app.award_fen
+    payload["on"] = ctx.today.isoformat()  # the step's business day (--on), beside the recording time
     record_event(ctx.session, actor=str(ctx.actor), role=ctx.actor.role, subject_kind="application",
                  subject_id=str(app.id), action=step, from_state=before, to_state=app.state, note=ctx.note,
                  payload=payload, file_digests=ctx.files)

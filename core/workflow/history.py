@@ -16,7 +16,7 @@ def application_view(session, app_id: int) -> dict:
         raise InputError("APP_ID", app_id, "the id of an application on record", reason=f"no application {app_id}")
     rows = session.execute(select(events).where(events.c.subject_kind == "application",
                                                 events.c.subject_id == str(app_id)).order_by(events.c.seq)).all()
-    history = [{"seq": r.seq, "at": r.at.isoformat(), "action": r.action, "actor": r.actor, "role": r.role,
+    history = [{"seq": r.seq, "at": r.at.isoformat(), "on": (r.payload or {}).get("on"), "action": r.action, "actor": r.actor, "role": r.role,
                 "from": r.from_state, "to": r.to_state, "note": r.note, "files": list(r.file_digests or []),
                 "warnings": (r.payload or {}).get("warnings", [])} for r in rows]
     return {
@@ -44,7 +44,8 @@ def render_text(view: dict) -> str:
     lines.append("history:")
     for step in view["history"]:
         move = f"{step['from'] or '—'} → {step['to']}" if step["from"] != step["to"] else f"({step['to']})"
-        lines.append(f"  #{step['seq']} {step['at']}  {step['action']} by {step['actor']}  {move}"
+        day = f"{step['on']} " if step.get("on") else ""
+        lines.append(f"  #{step['seq']} {day}(recorded {step['at'][:19]})  {step['action']} by {step['actor']}  {move}"
                      + (f"  note: {step['note']}" if step["note"] else "")
                      + (f"  files: {', '.join(step['files'])}" if step["files"] else ""))
         for warning in step["warnings"]:
