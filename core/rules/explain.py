@@ -156,10 +156,10 @@ def _detail(rule: Rule, passed: bool | None, lacking: set[str], names: _Names) -
     if passed is None:
         listed = ", ".join(sorted(lacking))
         return f"cannot decide: missing fact{'s' if len(lacking) > 1 else ''} {listed}"
-    if callable(rule.says):
-        return rule.says(names, passed)
-    template = rule.says[0] if passed else rule.says[1]
     try:
+        if callable(rule.says):
+            return rule.says(names, passed)
+        template = rule.says[0] if passed else rule.says[1]
         return _FORMATTER.vformat(template, (), names)
     except KeyError as error:  # a shown value was undecidable: say so rather than guess
         return f"{'passed' if passed else 'failed'} ({error.args[0]} not available)"

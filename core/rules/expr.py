@@ -369,14 +369,27 @@ class Lookup(Expr):
     def vec(self, venv):
         table_col, key_col = (child.vec(venv) for child in self.children)
         table = table_col.values
+        if isinstance(table, np.ndarray) and table.ndim == 1:  # a table per row (param_on each case's day)
+            values = _lookup_per_row(venv, self.children[1], key_col.values, table, self.default)
+            return Column(values, merge_missing((table_col, key_col)))
         if isinstance(table, np.ndarray):  # a mapping broadcast as an object scalar
-            table = table.item() if table.ndim == 0 else table[0]
+            table = table.item()
         values = venv.map_values(self.children[1], key_col.values, lambda k: table.get(k, self.default))
         return Column(values, merge_missing((table_col, key_col)))
 
     def describe(self):
         table, key = (c.describe() for c in self.children)
         return self.text.format(table=table, key=key) if self.text else f"{table}[{key}]"
+
+
+def _lookup_per_row(venv, key_expr: Expr, keys: Any, tables: np.ndarray, default: Any) -> np.ndarray:
+    """table[key] where each row has its own table: one lookup per distinct table, then merged."""
+    result = None
+    for table in {id(t): t for t in tables}.values():
+        rows = np.array([t is table for t in tables], dtype=bool)
+        found = np.broadcast_to(venv.map_values(key_expr, keys, lambda k: table.get(k, default)), rows.shape)
+        result = np.array(found) if result is None else np.where(rows, found, result)
+    return result if result is not None else np.zeros(0, dtype=np.int64)
 
 
 # --- the vocabulary a plugin writes with -------------------------------------------------
