@@ -72,8 +72,10 @@ def rate_detail(pct: str, base: str, cap: str, *, reviewed: bool = False, left_u
             return text if v["computed"] <= v[cap] else f"{text}; capped at {y(v[cap])}"
         if left_under_cap:
             left = v[left_under_cap]
-            if award == left and left < min(v["computed"], v[cap]):
+            if award < v["computed"] and left < v[cap]:
                 return f"{text}, limited to the {y(left)} left under the enterprise cap"
+            if award < v["computed"]:
+                return f"{text}, capped at the {y(v[cap])} enterprise cap"
             return text
         if v["computed"] > v[cap]:
             return f"{text}, capped at {y(v[cap])}"
@@ -209,7 +211,10 @@ def _loan_rate_expr():
 
 
 LOAN_RATE_BP = _loan_rate_expr()
-LOAN_MONTHS = min_of(fact("claim_months"), param("loan_max_subsidy_months") - fact("prior_subsidised_months"))
+# Never below 0 months: past the limit the subsidy_period_remaining rule fails, and a negative
+# month count would make the batch path's integer products overflow for absurd inputs.
+LOAN_MONTHS = max_of(min_of(fact("claim_months"), param("loan_max_subsidy_months") - fact("prior_subsidised_months")),
+                     const(0))
 LOAN_COMPUTED = scaled(fact("loan_principal_amount"), (LOAN_RATE_BP, param("loan_subsidy_share"), LOAN_MONTHS),
                        10_000 * 100 * 12, text="loan_principal_amount × benchmark rate × loan_subsidy_share × months/12")
 LOAN_AWARD = min_of(LOAN_COMPUTED,
@@ -273,12 +278,25 @@ CAP_AWARD = when(CAP_TREATMENT.equals("top_up"), CAP_TIER - CAP_PRIOR_TIER, CAP_
 
 
 def _tier_says(v, passed):
-    level, prior = v["capability_level"], v["prior_capability_award_level"]
+    level, prior = v["capability_level"], v.get_optional("prior_capability_award_level")
     tier = v["tier"]
+    if prior is None:  # only the top_up treatment needs the prior level to compute the tier
+        return f"{level} tier {y(tier)} ({v['capability_upgrade_treatment']})"
     if v["capability_upgrade_treatment"] == "top_up" and prior != "none":
         return (f"{level} tier {y(tier)} − {prior} tier already paid {y(v['prior_tier'])} = "
                 f"{y(v['award'])} (top_up)")
     return f"{level} tier {y(tier)}" + (f" ({v['capability_upgrade_treatment']})" if prior != "none" else "")
+
+
+def _above_prior_says(v, passed):
+    prior = v["prior_capability_award_level"]
+    if v["capability_upgrade_treatment"] == "none":  # one award per enterprise, whatever the level
+        return ("no capability award received before" if passed else
+                f"already awarded at {prior}: one award per enterprise (一次性奖补)")
+    level = v["capability_level"]
+    if passed:
+        return f"{level} is above the level already awarded ({prior})"
+    return f"{level} is not above the level already awarded ({prior}): 一次性奖补"
 
 
 CAPABILITY_ASSESSMENT = Measure(
@@ -291,9 +309,7 @@ CAPABILITY_ASSESSMENT = Measure(
         Rule("capability_assessment.above_prior", CAPABILITY,
              when(CAP_TREATMENT.equals("none"), fact("prior_capability_award_level").equals("none"),
                   rank(fact("capability_level"), LEVEL_ORDER) > rank(fact("prior_capability_award_level"), LEVEL_ORDER)),
-             ("{capability_level} is above the level already awarded ({prior_capability_award_level})",
-              "{capability_level} is not above the level already awarded ({prior_capability_award_level}): "
-              "一次性奖补"), quote="一次性奖补"),
+             _above_prior_says, quote="一次性奖补"),
         Rule("capability_assessment.tier", CAPABILITY, uses=(CAP_AWARD,), says=_tier_says,
              quote="分别给予一次性奖补50万元、100万元、150万元",
              condition="capability_award[capability_level], less the tier already paid while "
