@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     import click
 
     from huiqi.document import Document
+    from huiqi.reports.model import Report
     from huiqi.rules.explain import Result
     from huiqi.workflow.spec import Workflow
 
@@ -63,6 +64,24 @@ def huiqi_after_evaluate(result: Result) -> None:
     ignored. Not called for the batch (vectorised) path.
 
     :param result: the :class:`huiqi.rules.explain.Result` of the case.
+    """
+
+
+# --- reporting ---------------------------------------------------------------------------
+
+
+@hookspec
+def huiqi_reports() -> list[Report]:
+    """Supply the reports this plugin offers (公示名单, 兑现清单, a KPI dashboard …).
+
+    Called when ``huiqi report`` runs (to list the reports or build one), for enabled plugins
+    only. Collector: the results of all plugins are concatenated after the core's generic
+    reports; a report name must be unique across the core and every plugin (a clash is an error
+    naming both). Each :class:`huiqi.reports.model.Report` carries its Chinese title, the roles
+    that may view it, a build function that queries the database for a viewer (applying the
+    viewer's scope itself) and optional jinja2 templates for md and html.
+
+    :returns: a list of :class:`huiqi.reports.model.Report`, each with ``plugin`` set.
     """
 
 

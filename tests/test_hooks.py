@@ -152,3 +152,32 @@ def test_huiqi_workflows(make_manager, tmp_path):
     config.disable("tiny")
     disabled = Workflows.collect(manager, load_registry(config, manager))
     assert "tiny_policy.application" not in disabled.by_name
+
+
+def test_huiqi_reports(make_manager, tmp_path):
+    from huiqi.reports import Column, Report, ReportData, collect_reports
+
+    def build(ctx):
+        return ReportData((Column("n", "数"),), ({"n": 1},))
+
+    class ReportPlugin(TinyPlugin):
+        @hookimpl
+        def huiqi_reports(self):
+            return [Report("tiny_list", "测试清单", build, plugin="tiny_policy", viewers=("auditor",))]
+
+    manager = make_manager(("tiny", ReportPlugin()))
+    reports = collect_reports(manager, load_registry(fresh_config(tmp_path), manager))
+    assert reports["tiny_list"].plugin == "tiny_policy"
+    assert {"applications_by_state", "award_schedule"} <= set(reports)  # the core's and anhui_iiot_grants'
+    config = fresh_config(tmp_path)
+    config.disable("tiny")
+    assert "tiny_list" not in collect_reports(manager, load_registry(config, manager))
+
+    class Clash(TinyPlugin):
+        @hookimpl
+        def huiqi_reports(self):
+            return [Report("payouts", "重名", build, plugin="tiny_policy", viewers=())]
+
+    clashing = make_manager(("tiny", Clash()))
+    with pytest.raises(ConfigError, match="report 'payouts' is supplied by both"):
+        collect_reports(clashing, load_registry(fresh_config(tmp_path), clashing))

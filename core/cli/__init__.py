@@ -33,6 +33,7 @@ def _register_core_commands() -> None:
     for command in (workflow.apply, workflow.act, workflow.show, workflow.tick, ledger.init, ledger.ledger,
                     ledger.audit, ledger.payout, entity.entity):
         cli.add_command(command)
+    from huiqi.cli import report; cli.add_command(report.report)  # noqa: E702  (reports: one line, own import)
 
 
 def _register_plugin_commands(app: AppContext | None = None) -> None:

@@ -15,3 +15,10 @@ def huiqi_documents():
 @hookimpl
 def huiqi_workflows():
     return [attrs.evolve(WORKFLOW, policies=tuple(document().policy_ids()))]
+
+
+@hookimpl
+def huiqi_reports():
+    from huiqi_plugins.anhui_iiot_grants.reports import REPORTS
+
+    return list(REPORTS)
