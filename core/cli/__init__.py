@@ -11,7 +11,7 @@ from huiqi.cli.context import AppContext, pass_app
 from huiqi.errors import HuiqiError
 
 CORE_COMMANDS = ("evaluate", "plugins", "demo", "apply", "act", "show", "tick", "init", "ledger", "audit",
-                 "payout", "entity", "report")
+                 "payout", "entity", "report", "docs", "new-plugin")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -34,6 +34,8 @@ def _register_core_commands() -> None:
                     ledger.audit, ledger.payout, entity.entity):
         cli.add_command(command)
     from huiqi.cli import report; cli.add_command(report.report)  # noqa: E702  (reports: one line, own import)
+    from huiqi.cli import docs; cli.add_command(docs.docs)  # noqa: E702  (docs: one line, own import)
+    from huiqi.cli import new_plugin; cli.add_command(new_plugin.new_plugin)  # noqa: E702  (scaffold: one line)
 
 
 def _register_plugin_commands(app: AppContext | None = None) -> None:
