@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import Connection, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -87,8 +87,12 @@ FROM made
 """)
 
 
-def write_one(session: Session, leg: Leg, *, actor: str, role: str) -> TransferRecord:
-    """Write one new transfer on PostgreSQL in a single statement; idempotent per key."""
+def write_one(session: Session | Connection, leg: Leg, *, actor: str, role: str) -> TransferRecord:
+    """Write one new transfer on PostgreSQL in a single statement; idempotent per key.
+
+    On an autocommit connection the statement is its own transaction (the hot path: locks are
+    released by the server as the statement ends, with no client round trip in between).
+    """
     leg.validate()
     existing = load_by_keys(session, [leg.idempotency_key]).get(leg.idempotency_key)
     if existing is not None:
@@ -114,14 +118,14 @@ def write_one(session: Session, leg: Leg, *, actor: str, role: str) -> TransferR
             "retry to get that transfer back"
         ) from exc
     if row is None:
-        raise _why_refused(session, leg)
+        raise explain_refusal(session, leg)
     if row.accounts_moved != 2 or row.events_logged != 1:  # a bug, never a user error
         raise RuntimeError(f"one-statement transfer wrote {row.accounts_moved} accounts, {row.events_logged} events")
     return TransferRecord.from_row(row, debit=leg.debit, credit=leg.credit)
 
 
-def _why_refused(session: Session, leg: Leg) -> LedgerError:
-    """Explain a refusal from the accounts as now locked by this transaction."""
+def explain_refusal(session: Session | Connection, leg: Leg) -> LedgerError:
+    """Explain a refusal from the accounts as they stand (as locked, inside a transaction)."""
     rows = session.execute(
         select(accounts.c.id, accounts.c.code, accounts.c.unit, accounts.c.floor_fen,
                accounts.c.ceiling_fen, accounts.c.debits_pending, accounts.c.debits_posted,

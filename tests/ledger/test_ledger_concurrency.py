@@ -55,6 +55,11 @@ def reserve_budget_only(engine, key: str) -> None:
         L.reserve(s, debit=BUDGET, credit=PAYABLE, amount_fen=STEP_FEN, idempotency_key=key, plugin=PLUGIN)
 
 
+def reserve_own_transaction(engine, key: str) -> None:
+    """On an engine: on PostgreSQL one autocommitted statement, the benchmark's hot path."""
+    L.reserve(engine, debit=BUDGET, credit=PAYABLE, amount_fen=STEP_FEN, idempotency_key=key, plugin=PLUGIN)
+
+
 def reserve_budget_and_cap(engine, key: str) -> None:
     with L.transaction(engine) as s:
         L.apply_legs(s, [L.Leg(BUDGET, PAYABLE, STEP_FEN, key, PLUGIN, pending=True),
@@ -123,15 +128,15 @@ def assert_no_overspend(engine, result: RaceResult, *, budget_fen: int, cap_fen:
 
 
 @pytest.mark.postgres
-@pytest.mark.parametrize("reserve", [reserve_budget_only, reserve_budget_and_cap], ids=["budget", "budget+cap"])
+@pytest.mark.parametrize("reserve", [reserve_budget_only, reserve_own_transaction, reserve_budget_and_cap],
+                         ids=["budget", "budget-autocommit", "budget+cap"])
 def test_postgres_race_never_overspends(pg_ledger, reserve):
     open_programme(pg_ledger)
     result = race_threads(pg_ledger, reserve)
-    limit = BUDGET_FEN if reserve is reserve_budget_only else CAP_FEN
-    assert len(result.reserved) == limit // STEP_FEN  # used up exactly, never beyond
+    with_cap = reserve is reserve_budget_and_cap
+    assert len(result.reserved) == (CAP_FEN if with_cap else BUDGET_FEN) // STEP_FEN  # used up exactly
     assert len(result.refusals) == WORKERS
-    assert_no_overspend(pg_ledger, result, budget_fen=BUDGET_FEN,
-                        cap_fen=None if reserve is reserve_budget_only else CAP_FEN)
+    assert_no_overspend(pg_ledger, result, budget_fen=BUDGET_FEN, cap_fen=CAP_FEN if with_cap else None)
 
 
 _naive_seq = count(10**9)

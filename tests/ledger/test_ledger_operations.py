@@ -189,3 +189,22 @@ def test_check_and_verify_find_tampering(engine):
         session.execute(text("DELETE FROM ledger_events WHERE seq = 2"))
         assert any("event 2: missing" in p for p in L.verify_events(session))
         session.rollback()
+
+
+def test_on_an_engine_each_operation_is_its_own_transaction(engine):
+    first = L.reserve(engine, debit=BUDGET, credit=PAYABLE, amount_fen=90_000, idempotency_key="e1", plugin=PLUGIN)
+    again = L.reserve(engine, debit=BUDGET, credit=PAYABLE, amount_fen=90_000, idempotency_key="e1", plugin=PLUGIN)
+    assert again.id == first.id and again.replayed
+    with pytest.raises(LedgerError, match="amount_fen=90000; this request has amount_fen=1"):
+        L.reserve(engine, debit=BUDGET, credit=PAYABLE, amount_fen=1, idempotency_key="e1", plugin=PLUGIN)
+    with pytest.raises(LedgerError, match=r"platform_special_account: 100\.00 yuan available, 200\.00 yuan requested"):
+        L.reserve(engine, debit=BUDGET, credit=PAYABLE, amount_fen=20_000, idempotency_key="e2", plugin=PLUGIN)
+    with pytest.raises(LedgerError, match=r"enterprise_quota.*300\.00 yuan left under its ceiling, 400\.00 yuan requested"):
+        L.transfer(engine, debit="anhui_saas/quota_source", credit=QUOTA, amount_fen=40_000,
+                   idempotency_key="e3", plugin=PLUGIN)
+    with pytest.raises(LedgerError, match="no account 'nowhere'"):
+        L.reserve(engine, debit=BUDGET, credit="nowhere", amount_fen=1, idempotency_key="e4", plugin=PLUGIN)
+    assert L.post(engine, "e1", idempotency_key="e1:post", amount_fen=30_000).amount_fen == 30_000
+    with L.transaction(engine, read_only=True) as session:
+        assert L.get_account(session, BUDGET).available == 70_000
+    _clean(engine)
