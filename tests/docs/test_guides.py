@@ -22,8 +22,8 @@ FENCE = re.compile(r"^```(?P<lang>[a-z]*)[^\n]*\n(?P<body>.*?)^```\s*$", re.M | 
 EXCLUDED = {
     "python3.11 -m venv": "creates a virtual environment: the tests already run in one",
     "/opt/huiqi/bin/pip install": "installs from the package registry into the machine's Python",
-    "pip install -e": "installs into the test's own environment; tests/docs/test_new_plugin.py does it for the "
-                      "scaffold, with an uninstall afterwards",
+    "pip install -e": "would install into the environment the tests run in; tests/docs/test_new_plugin.py installs "
+                      "the scaffold with this pip into a folder of its own",
     "pip install": "installs from the package registry",
     "createdb": "needs a PostgreSQL server and its administrator",
     "export HUIQI_DB='postgresql": "points at a PostgreSQL server that the test machine may not have",
