@@ -13,7 +13,7 @@ from huiqi.money import parse_money
 
 INT_MAX = 10**9  # counts, months and years: a larger value is a typing mistake, not a fact
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits: \d takes full-width ones too
 
 
 @attrs.frozen
@@ -92,7 +92,7 @@ USCC = FactType("uscc", "an 18-character USCC", _uscc)
 INDUSTRY_CODE = FactType(
     "industry_code",
     "a four-digit GB/T 4754-2017 class code as a string, e.g. \"3484\"",
-    _pattern_parser(r"\d{4}", "a four-digit GB/T 4754-2017 class code as a string, e.g. \"3484\""),
+    _pattern_parser(r"[0-9]{4}", "a four-digit GB/T 4754-2017 class code as a string, e.g. \"3484\""),
     vector_kind="int_text",
 )
 CATALOGUE_CODE = FactType(

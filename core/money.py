@@ -12,7 +12,9 @@ FEN_PER_YUAN = 100
 MAX_FEN = 10**14
 EXPECTED_MONEY = "a non-negative amount in yuan with at most two decimals, e.g. \"4800.00\""
 
-_YUAN_TEXT = re.compile(r"(?P<sign>-?)(?P<whole>\d+)(?:\.(?P<frac>\d{2}))?")
+# ASCII digits only: \d would also take full-width "４８００.００" or other scripts' digits.
+_YUAN_TEXT = re.compile(r"(?P<sign>-?)(?P<whole>[0-9]+)(?:\.(?P<frac>[0-9]{2}))?")
+_CENT = Decimal("0.01")
 
 
 def parse_money(value: object, field: str, *, allow_negative: bool = False) -> int:
@@ -61,10 +63,12 @@ def _fen_from_number(number: Decimal | float, field: str, expected: str) -> int:
             raise InputError(field, str(number), expected)
         if exact.copy_abs() > Decimal(MAX_FEN):
             raise InputError(field, str(number), expected, reason="the amount is out of range")
-        scaled = exact * FEN_PER_YUAN
-        if scaled != scaled.to_integral_value():
+        # Quantize and compare exactly: ``exact * 100`` would round to the context's 28 digits
+        # (1.000…0001 → 100) and underflow to 0 for tiny exponents (1E-9999999 → 0).
+        cents = exact.quantize(_CENT)
+        if cents != exact:
             raise InputError(field, str(number), expected, reason=f"{number} has more than two decimals")
-        return int(scaled)
+        return int(cents.scaleb(2))
     except InvalidOperation:
         raise InputError(field, str(number), expected) from None
 

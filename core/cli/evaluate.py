@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from decimal import Decimal
 from typing import IO, Any
@@ -28,12 +29,43 @@ def _decode(raw: bytes, where: str) -> Any:
     except UnicodeDecodeError as error:
         raise InputError(where, None, "UTF-8 text", reason=f"not UTF-8 ({error.reason} at byte {error.start})") from None
     try:
-        return parse_json(text)
+        value = parse_json(text)
     except (json.JSONDecodeError, ValueError, RecursionError) as error:
         detail = error.msg if isinstance(error, json.JSONDecodeError) else str(error) or "too deeply nested"
         where_at = f" at line {error.lineno} column {error.colno}" if isinstance(error, json.JSONDecodeError) else ""
         raise InputError(where, None, "a JSON object with policy, as_of and facts",
                          reason=f"not valid JSON: {detail}{where_at}") from None
+    if _too_deep(value):
+        # Showing such a value in an error line would hit the recursion limit (a traceback).
+        raise InputError(where, None, "a JSON object with policy, as_of and facts",
+                         reason=f"nested more than {MAX_DEPTH} levels deep")
+    return value
+
+
+MAX_DEPTH = 64  # a case is an object of facts, a fact at most a list: 64 levels is never a real case
+
+
+def _too_deep(value: Any) -> bool:
+    """True when arrays/objects nest deeper than MAX_DEPTH (checked without recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (dict, list)):
+            if depth > MAX_DEPTH:
+                return True
+            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return False
+
+
+# Characters that would break the one error line in two (a field name may hold any of them).
+_LINE_BREAKING = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
+
+
+def _printable(message: str) -> str:
+    """One line safe to write as UTF-8: lone surrogates (from JSON "\\ud800") and control or
+    line-separator characters (a field named "a\\nb") are written as escapes."""
+    message = message.encode("utf-8", "backslashreplace").decode("utf-8")
+    return _LINE_BREAKING.sub(lambda match: json.dumps(match.group())[1:-1], message)
 
 
 def dumps(result: dict, *, pretty: bool = False) -> str:
@@ -60,7 +92,7 @@ def evaluate(ctx: click.Context, app: AppContext, case_file: IO[bytes] | None, b
         try:
             result = calculator.evaluate(_decode(case_file.read(), "case"), strict=strict)
         except HuiqiError as error:
-            raise HuiqiError(f"case 1: {error}") from None
+            raise HuiqiError(_printable(f"case 1: {error}")) from None
         click.echo(dumps(result.to_json(), pretty=True))
         return
     failed = _run_batch(calculator, batch_file, strict)
@@ -77,7 +109,7 @@ def _run_batch(calculator, batch_file: IO[bytes], strict: bool) -> int:
             line = dumps(calculator.evaluate(_decode(raw, "case"), strict=strict).to_json())
         except HuiqiError as error:
             failed += 1
-            message = f"line {number}: {error}"
+            message = _printable(f"line {number}: {error}")
             click.echo(message, err=True)
             line = dumps({"error": message})
         out.write(line + "\n")
