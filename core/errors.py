@@ -39,7 +39,7 @@ class InputError(HuiqiError):
         super().__init__(self._message())
 
     def _message(self) -> str:
-        shown = _show(self.value)
+        shown = show_value(self.value)
         if self.reason:
             # A reason that already starts with the field reads as a sentence of its own.
             lead = "" if self.reason.startswith(self.field) else f"{self.field}: "
@@ -47,12 +47,12 @@ class InputError(HuiqiError):
         return f"{self.field}: {shown} is not valid (expected {self.expected})"
 
 
-def _show(value: object) -> str:
-    """A short, unambiguous rendering of a bad value for an error line."""
+def show_value(value: object) -> str:
+    """A short, unambiguous rendering of a bad value for an error line (JSON where possible)."""
     import json
 
     try:
-        text = json.dumps(value, ensure_ascii=False)
-    except (TypeError, ValueError):
+        text = json.dumps(value, ensure_ascii=False, default=str)
+    except (TypeError, ValueError, RecursionError):
         text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from huiqi.errors import InputError
+from huiqi.errors import InputError, show_value
 
 FEN_PER_YUAN = 100
 # 1万亿元: far above any subsidy, low enough that fen × rates stays inside int64 in the batch path.
@@ -27,10 +27,14 @@ def parse_money(value: object, field: str, *, allow_negative: bool = False) -> i
     if isinstance(value, bool) or value is None:
         raise InputError(field, value, expected)
     if isinstance(value, str):
+        if value.startswith("-") and not allow_negative:  # "-0.00" too: a sign is not an amount
+            raise InputError(field, value, expected, reason=f"{show_value(value)} is negative")
         fen = _fen_from_text(value, field, expected)
     elif isinstance(value, int):
         fen = value * FEN_PER_YUAN
     elif isinstance(value, (Decimal, float)):
+        if str(value).startswith("-") and not allow_negative:
+            raise InputError(field, str(value), expected, reason=f"{value} is negative")
         fen = _fen_from_number(value, field, expected)
     else:
         raise InputError(field, value, expected)

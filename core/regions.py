@@ -11,7 +11,7 @@ from typing import Literal
 
 import attrs
 
-from huiqi.errors import ConfigError, InputError
+from huiqi.errors import ConfigError, InputError, show_value
 
 EXPECTED = "a six-digit GB/T 2260 administrative division code as a string, e.g. '340100'"
 DATA_FILE = "data/regions.csv"
@@ -42,11 +42,11 @@ def validate_region(value: object, field: str = "region_code") -> str:
     if not isinstance(value, str):
         # An int would lose nothing for today's codes, but it is how spreadsheets mangle codes
         # (3.401e5, leading zeros of other code lists): make the source keep them as text.
-        reason = f"expected a string, got {type(value).__name__} {value!r}"
+        reason = f"expected a string, got {type(value).__name__} {show_value(value)}"
         raise InputError(field, value, EXPECTED, reason=reason)
     code = value.strip()
     if not _SIX_DIGITS.fullmatch(code):
-        raise InputError(field, value, EXPECTED, reason=f"{code!r} is not six digits 0–9")
+        raise InputError(field, value, EXPECTED, reason=f"{show_value(code)} is not six digits 0–9")
     return code
 
 

@@ -178,8 +178,6 @@ def test_good_amounts(value, fen):
     assert parse_money(value, FIELD) == fen
 
 
-@pytest.mark.xfail(strict=True, reason="spec §3: a money string is digits with two decimals or none; "
-                                       "\"-0.00\" has a sign (reported, core/money.py not ours)")
 def test_negative_zero_string_is_refused():
     with pytest.raises(InputError):
         parse_money("-0.00", FIELD)

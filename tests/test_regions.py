@@ -202,14 +202,14 @@ def test_a_well_shaped_code_not_shipped_is_accepted():
 @pytest.mark.parametrize(
     ("value", "reason"),
     [
-        ("34010", "'34010' is not six digits 0–9"),
-        ("3401000", "'3401000' is not six digits 0–9"),
-        ("34O100", "'34O100' is not six digits 0–9"),
-        ("abcdef", "'abcdef' is not six digits 0–9"),
-        ("３４０１００", "'３４０１００' is not six digits 0–9"),  # full-width digits
-        ("", "'' is not six digits 0–9"),
+        ("34010", '"34010" is not six digits 0–9'),
+        ("3401000", '"3401000" is not six digits 0–9'),
+        ("34O100", '"34O100" is not six digits 0–9'),
+        ("abcdef", '"abcdef" is not six digits 0–9'),
+        ("３４０１００", '"３４０１００" is not six digits 0–9'),  # full-width digits
+        ("", '"" is not six digits 0–9'),
         (340100, "expected a string, got int 340100"),
-        (None, "expected a string, got NoneType None"),
+        (None, "expected a string, got NoneType null"),
         (340100.0, "expected a string, got float 340100.0"),
     ],
 )

@@ -228,13 +228,13 @@ def concur(ctx) -> None:
     ctx.application.data = dict(ctx.application.data) | {"comms_concurred": True}
 
 
-def _ensure_accounts(ctx, codes: dict[str, str]) -> None:
-    session, measure = ctx.session, measure_of(ctx)
-    if find_account(session, codes["budget"]) is None:
-        from huiqi.errors import LedgerError
+def open_tracking_accounts(ctx) -> None:
+    """At `huiqi apply`: open the payee, cap and one-off accounts this application may use.
 
-        raise LedgerError(f"no budget account {codes['budget']}: the deployer funds each measure's round with "
-                          f"`huiqi ledger fund {codes['budget']} AMOUNT`")
+    Opening an account appends an audit event (the chain head lock); doing it here, and not in
+    the approval step, keeps that step's lock order accounts-then-chain-head on PostgreSQL.
+    """
+    session, measure, codes = ctx.session, measure_of(ctx), _accounts(ctx)
     open_account(session, code=codes["payable"], kind="payable", plugin=PLUGIN, owner=ctx.application.applicant_uscc)
     open_account(session, code=codes["source"], kind="source", plugin=PLUGIN, unit="fen")
     open_account(session, code=codes["source"] + "/slots", kind="source", plugin=PLUGIN, unit="slot")
@@ -253,7 +253,11 @@ def _ensure_accounts(ctx, codes: dict[str, str]) -> None:
 def reserve_award(ctx) -> None:
     """Reserve the award from the round's budget, and the cap / one-off / months it uses, as one step."""
     app, codes = ctx.application, _accounts(ctx)
-    _ensure_accounts(ctx, codes)
+    if find_account(ctx.session, codes["budget"]) is None:
+        from huiqi.errors import LedgerError
+
+        raise LedgerError(f"no budget account {codes['budget']}: the deployer funds each measure's round with "
+                          f"`huiqi ledger fund {codes['budget']} AMOUNT`")
     claim_project(ctx, STACK_GROUP.get(measure_of(ctx)))
     award = app.award_fen
     legs = [Leg(codes["budget"], codes["payable"], award, ctx.key("award"), PLUGIN, pending=True,
@@ -406,5 +410,6 @@ WORKFLOW = Workflow(
     paid="paid",
     payout=pay,
     derive_facts=derive_facts,
+    open_effects=(open_tracking_accounts,),
     description="审核 → 省级批准（预留预算） → 省财政厅确认 → 兑付",
 )
