@@ -22,7 +22,9 @@ from huiqi.errors import ConfigError
 
 HERE = files("huiqi.docs")
 SITE_DIR = "html"  # the built HTML, inside the project directory
-ASSETS = ("mermaid.tiny.js", "mermaid.LICENSE.txt", "huiqi.css")
+# Served with the site, so that it works from disk with no network: Mermaid (@mermaid-js/tiny, which
+# Material would otherwise load from a CDN) and the iframe-worker shim of Material's offline search.
+ASSETS = ("mermaid.tiny.js", "mermaid.LICENSE.txt", "iframe-worker-shim.js", "iframe-worker.LICENSE.txt", "huiqi.css")
 
 
 @attrs.frozen
