@@ -100,7 +100,8 @@ def document_view(document: Document, plugin: str, version: str, workflows: list
     params = document.parameters.at(day)
     mine = [w for w in workflows if set(w.policies) & set(document.policy_ids())]
     workflow_of = {policy: w.name for w in mine for policy in w.policies}
-    measures = tuple(measure_view(document, m, day, workflow_of.get(f"{document.name}.{m.id}")) for m in document.measures)
+    measures = tuple(measure_view(document, m, day, workflow_of.get(f"{document.name}.{m.id}"))
+                     for m in document.measures)
     return DocumentView(
         document=document, plugin=plugin, version=version, jurisdiction=display(document.jurisdiction), as_of=day,
         measures=measures, workflows=tuple(workflow_view(w, params, document) for w in mine),
@@ -123,9 +124,10 @@ def parameter_view(parameter: Parameter, day: dt.date) -> ParameterView:
                          parameter_value(parameter.type, current.value, parameter.unit), history)
 
 
-def fact_view(document: Document, name: str, measure: Measure) -> FactView:
+def fact_view(document: Document, name: str, measure: Measure | None = None) -> FactView:
+    """A fact as a table row; optional when it identifies the applicant or the measure only reports it."""
     fact = document.facts[name]
-    optional = fact.identity or name in measure.informational
+    optional = fact.identity or (measure is not None and name in measure.informational)
     return FactView(name, fact.type.name, fact.type.expected, fact.meaning, fact.label_zh, fact.entity, optional)
 
 

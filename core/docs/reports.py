@@ -60,8 +60,8 @@ def _with_sample(report, engine, registry, as_of: dt.date, app_id: int | None) -
 
     try:
         with transaction(engine, read_only=True) as session:
-            needs_app = "application" in report.requires
-            ctx = ReportContext(session, registry, parse_actor(ADMIN), as_of, application_id=app_id if needs_app else None)
+            app = app_id if "application" in report.requires else None
+            ctx = ReportContext(session, registry, parse_actor(ADMIN), as_of, application_id=app)
             run = run_report(report, ctx, now=dt.datetime.combine(as_of, dt.time(9), dt.timezone.utc))
             samples = {fmt: render(run, fmt) for fmt in SAMPLE_FORMATS}
     except Exception as error:  # shown on the page with the reason

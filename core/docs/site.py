@@ -15,7 +15,7 @@ import attrs
 import jinja2
 
 from huiqi import hookspecs
-from huiqi.docs.collect import DocumentView, document_view
+from huiqi.docs.collect import DocumentView, document_view, fact_view
 from huiqi.docs.hookref import hook_docs
 from huiqi.docs.values import cell, code, day
 from huiqi.errors import ConfigError
@@ -122,8 +122,7 @@ def write_project(out: Path, views: list[DocumentView], *, manager, docs_dir: Pa
 
 
 def _write_document(env: jinja2.Environment, folder: Path, view: DocumentView, common: dict) -> None:
-    facts = [fact for name in sorted(view.document.facts)
-             for fact in [_fact_row(view, name)]]
+    facts = [fact_view(view.document, name) for name in sorted(view.document.facts)]
     _write(folder / "index.md", env.get_template("document.md.j2").render(doc=view, facts=facts, **common))
     slug_of = {flow.workflow.name: flow.slug for flow in view.workflows}
     for measure in view.measures:
@@ -131,13 +130,6 @@ def _write_document(env: jinja2.Environment, folder: Path, view: DocumentView, c
             view=measure, workflow_slug=slug_of.get(measure.workflow, ""), example=_example(view, measure), **common))
     for flow in view.workflows:
         _write(folder / f"{flow.slug}.md", env.get_template("workflow.md.j2").render(flow=flow, **common))
-
-
-def _fact_row(view: DocumentView, name: str):
-    from huiqi.docs.collect import FactView
-
-    fact = view.document.facts[name]
-    return FactView(name, fact.type.name, fact.type.expected, fact.meaning, fact.label_zh, fact.entity, fact.identity)
 
 
 PLACEHOLDER = {"money": "1000000.00", "bool": True, "int": 1, "region": None, "date": None}
