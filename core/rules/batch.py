@@ -68,12 +68,26 @@ def _outcome(code: int) -> bool | None:
 class VectorEnv:
     """What a batch evaluation reads; dates are datetime64[D], enum facts category codes."""
 
-    def __init__(self, cases: CaseColumns, params: Mapping[str, Any], parameter_set=None):
+    def __init__(self, cases: CaseColumns, params: Mapping[str, Any], parameter_set=None,
+                 shared: frozenset[int] = frozenset()):
         self.cases = cases
         self.params = params
         self.parameter_set = parameter_set
         self.n = cases.n
         self.as_of = cases.as_of
+        self._shared = shared  # ids of nodes reached more than once: evaluated once, then reused
+        self._memo: dict[int, tuple[Expr, Column]] = {}
+
+    def vec(self, expr: Expr) -> Column:
+        """A node's column; a node several rules (or the award) share is computed only once."""
+        key = id(expr)
+        if key not in self._shared:
+            return expr.vec(self)
+        hit = self._memo.get(key)
+        if hit is None or hit[0] is not expr:
+            hit = (expr, expr.vec(self))
+            self._memo[key] = hit
+        return hit[1]
 
     def column(self, name: str) -> tuple[np.ndarray, np.ndarray | None]:
         if name not in self.cases.values:
@@ -103,16 +117,20 @@ class VectorEnv:
 def evaluate_batch(measure: Measure, cases: CaseColumns, parameter_set, epochs: np.ndarray) -> BatchResult:
     """Evaluate a measure over columns; ``epochs`` groups rows that share one parameter set."""
     rules = measure.all_rules()
+    if cases.n and (epochs == epochs[0]).all():  # one parameter set for every row: no split, no copy
+        params = parameter_set.params_for_epoch(int(epochs[0]))
+        g_eligible, g_award, g_outcomes, g_missing = _evaluate_group(measure, rules, cases, params, parameter_set)
+        return BatchResult(g_eligible, g_award, tuple(r.id for r in rules), g_outcomes, g_missing)
     eligible = np.empty(cases.n, dtype=np.int8)
     award = np.zeros(cases.n, dtype=np.int64)
-    outcomes = np.full((cases.n, len(rules)), -2, dtype=np.int8)
+    outcomes = np.full((cases.n, len(rules)), -2, dtype=np.int8, order="F")
     missing: dict[str, np.ndarray] = {}
     for epoch in np.unique(epochs):
-        rows = np.flatnonzero(epochs == epoch) if len(np.unique(epochs)) > 1 else None
-        group = cases if rows is None else cases.take(rows)
+        rows = np.flatnonzero(epochs == epoch)
+        group = cases.take(rows)
         params = parameter_set.params_for_epoch(int(epoch))
         g_eligible, g_award, g_outcomes, g_missing = _evaluate_group(measure, rules, group, params, parameter_set)
-        target = slice(None) if rows is None else rows
+        target = rows
         eligible[target] = g_eligible
         award[target] = g_award
         outcomes[target] = g_outcomes
@@ -122,36 +140,61 @@ def evaluate_batch(measure: Measure, cases: CaseColumns, parameter_set, epochs: 
     return BatchResult(eligible, award, tuple(r.id for r in rules), outcomes, missing)
 
 
+def _shared_nodes(roots: Iterable[Expr]) -> frozenset[int]:
+    """Ids of the nodes reached more than once from the roots (e.g. the award, which the rate
+    rule, award_positive and the award itself all read)."""
+    seen: set[int] = set()
+    shared: set[int] = set()
+    stack = list(roots)
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            shared.add(id(node))
+            continue
+        seen.add(id(node))
+        stack.extend(node.children)
+    return frozenset(shared)
+
+
 def _evaluate_group(measure: Measure, rules, cases: CaseColumns, params, parameter_set):
-    venv = VectorEnv(cases, params, parameter_set)
     scalar_env = Env({}, params, None, parameter_set)
+    live = [rule for rule in rules if rule.applies is None or rule.applies.ev(scalar_env)]
+    roots = [expr for rule in live for expr in rule.expressions()]
+    if measure.award is not None:
+        roots.append(measure.award)
+    venv = VectorEnv(cases, params, parameter_set, _shared_nodes(roots))
     n = cases.n
-    any_failed = np.zeros(n, dtype=bool)
-    outcomes = np.full((n, len(rules)), -2, dtype=np.int8)
+    none_failed = np.ones(n, dtype=bool)  # no decided rule failed so far
+    # column by column: Fortran order keeps each rule's outcomes contiguous
+    outcomes = np.full((n, len(rules)), -2, dtype=np.int8, order="F")
     all_missing: list[Column] = []
     for index, rule in enumerate(rules):
         if rule.applies is not None and not rule.applies.ev(scalar_env):
             continue
-        columns = [expr.vec(venv) for expr in rule.expressions()]
+        columns = [venv.vec(expr) for expr in rule.expressions()]
         lacking = merge_missing(columns)
         open_rows = undecided(lacking, n) if lacking else None
         if rule.test is not None:
             passed = np.broadcast_to(np.asarray(columns[0].values, dtype=bool), (n,))
+            none_failed &= passed if open_rows is None else passed | open_rows  # undecided ≠ failed
         else:
-            passed = np.ones(n, dtype=bool)
-        failed = ~passed if open_rows is None else ~passed & ~open_rows
-        any_failed |= failed
-        outcome = passed.astype(np.int8)
+            passed = True
+        outcomes[:, index] = passed
         if open_rows is not None:
-            outcome[open_rows] = -1
-        outcomes[:, index] = outcome
+            outcomes[open_rows, index] = -1
         all_missing.append(Column(None, lacking))
-    award_col = measure.award.vec(venv) if measure.award is not None else Column(np.int64(0))
+    award_col = venv.vec(measure.award) if measure.award is not None else Column(np.int64(0))
     all_missing.append(award_col)
     missing = merge_missing(all_missing)
-    any_missing = undecided(missing, n) if missing else np.zeros(n, dtype=bool)
-    eligible = np.where(any_failed, INELIGIBLE, np.where(any_missing, UNDECIDED, ELIGIBLE)).astype(np.int8)
-    award = np.where(eligible == ELIGIBLE, award_col.values, 0).astype(np.int64)
+    if missing:
+        decided = ~undecided(missing, n)
+        eligible = np.where(none_failed, np.where(decided, np.int8(ELIGIBLE), np.int8(UNDECIDED)),
+                            np.int8(INELIGIBLE))
+        paid = none_failed & decided
+    else:
+        eligible = none_failed.view(np.int8)  # 1 eligible, 0 not
+        paid = none_failed
+    award = np.where(paid, award_col.values, np.int64(0)).astype(np.int64, copy=False)
     return eligible, award, outcomes, missing
 
 

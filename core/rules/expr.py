@@ -198,7 +198,7 @@ class ParamOn(Expr):
         return env.parameter_set[self.name].value_on(day)
 
     def vec(self, venv):
-        column = self.children[0].vec(venv)
+        column = venv.vec(self.children[0])
         parameter = venv.parameter_set[self.name]
         days = np.asarray(column.values, dtype="datetime64[D]")
         values = np.array([parameter.value_on(d) for d in days.astype(object)])
@@ -241,7 +241,7 @@ class Op(Expr):
         return self.scalar_fn(*values)
 
     def vec(self, venv):
-        columns = [child.vec(venv) for child in self.children]
+        columns = [venv.vec(child) for child in self.children]
         values = self.vector_fn(*(c.values for c in columns))
         return Column(values, merge_missing(columns))
 
@@ -267,7 +267,12 @@ class When(Expr):
         return then.ev(env) if chosen else otherwise.ev(env)
 
     def vec(self, venv):
-        cond, then, otherwise = (c.vec(venv) for c in self.children)
+        cond = venv.vec(self.children[0])
+        if not cond.missing and np.ndim(cond.values) == 0:
+            # A condition on parameters only: one branch for every row; the other is never
+            # taken, so neither its values nor its facts matter (and it is not evaluated).
+            return venv.vec(self.children[1] if bool(cond.values) else self.children[2])
+        then, otherwise = (venv.vec(c) for c in self.children[1:])
         n = venv.n
         take = np.broadcast_to(np.asarray(cond.values, dtype=bool), (n,))
         cond_open = undecided(cond.missing, n)
@@ -299,7 +304,7 @@ class MinOf(Expr):
         return min(present)
 
     def vec(self, venv):
-        columns = [child.vec(venv) for child in self.children]
+        columns = [venv.vec(child) for child in self.children]
         result = None
         for column in columns:
             values = column.values
@@ -334,14 +339,20 @@ class Scaled(Expr):
         return round_half_up_div(product, self.denominator)
 
     def vec(self, venv):
-        columns = [child.vec(venv) for child in self.children]
+        columns = [venv.vec(child) for child in self.children]
         base = np.asarray(columns[0].values, dtype=np.int64)
         factor = np.int64(1)
         for column in columns[1:]:
             factor = factor * np.asarray(column.values, dtype=np.int64)
         d = np.int64(self.denominator)
-        whole, rest = np.divmod(base, d)
-        values = whole * factor + (2 * rest * factor + d) // (2 * d)
+        if 2 * _largest(base) * _largest(factor) + self.denominator < 2**63:
+            # The whole product fits in int64: one division (the same integer, cheaper).
+            values = base * (2 * factor)
+            values += d
+            values //= 2 * d
+        else:
+            whole, rest = np.divmod(base, d)
+            values = whole * factor + (2 * rest * factor + d) // (2 * d)
         return Column(values, merge_missing(columns))
 
     def describe(self):
@@ -349,6 +360,14 @@ class Scaled(Expr):
             return self.text
         parts = " × ".join(c.describe() for c in self.children)
         return f"round_half_up({parts} / {self.denominator})"
+
+
+def _largest(values) -> int:
+    """The largest magnitude in an int64 array or scalar, as a Python int (0 when empty)."""
+    values = np.asarray(values)
+    if values.size == 0:
+        return 0
+    return max(abs(int(values.min())), abs(int(values.max())))
 
 
 class Lookup(Expr):
@@ -367,7 +386,7 @@ class Lookup(Expr):
         return table.get(key, self.default)
 
     def vec(self, venv):
-        table_col, key_col = (child.vec(venv) for child in self.children)
+        table_col, key_col = (venv.vec(child) for child in self.children)
         table = table_col.values
         if isinstance(table, np.ndarray) and table.ndim == 1:  # a table per row (param_on each case's day)
             values = _lookup_per_row(venv, self.children[1], key_col.values, table, self.default)
@@ -468,16 +487,29 @@ class OneOf(Expr):
 
     def vec(self, venv):
         child = self.children[0]
-        column = child.vec(venv)
+        column = venv.vec(child)
         codes = venv.codes_for(child, self.options)
         if codes is not None:
-            return Column(np.isin(column.values, codes), column.missing)
+            return Column(_in_codes(column.values, codes), column.missing)
         values = column.values
         options = np.array(self.options, dtype=object) if _is_obj(values) else list(self.options)
         return Column(np.isin(values, options), column.missing)
 
     def describe(self):
         return f"{self.children[0].describe()} ∈ {{" + ", ".join(map(str, self.options)) + "}"
+
+
+def _in_codes(values, codes: np.ndarray):
+    """values ∈ codes for small non-negative category codes: a table lookup instead of np.isin."""
+    values = np.asarray(values)
+    if values.ndim == 0 or values.size == 0 or values.dtype.kind not in "iu":
+        return np.isin(values, codes)
+    low, high = int(values.min()), int(values.max())
+    if low < 0 or high >= 1 << 16:
+        return np.isin(values, codes)
+    table = np.zeros(high + 1, dtype=bool)
+    table[codes[(codes >= 0) & (codes <= high)]] = True
+    return table[values]
 
 
 def in_set(value: Any, choices: Expr) -> Op:
@@ -504,7 +536,8 @@ def starts_with(code: Any, prefix: Any) -> Op:
 def _vec_starts_with(codes, prefix):
     prefix = str(prefix.item() if isinstance(prefix, np.ndarray) else prefix)
     if isinstance(codes, np.ndarray) and codes.dtype.kind in "iu":  # six-digit region codes as ints
-        return codes // 10 ** (6 - len(prefix)) == int(prefix)
+        scale = 10 ** (6 - len(prefix))  # c // scale == p  ⇔  p·scale ≤ c < (p+1)·scale
+        return (codes >= int(prefix) * scale) & (codes < (int(prefix) + 1) * scale)
     return np.char.startswith(np.asarray(codes, dtype=str), prefix)
 
 
@@ -521,7 +554,17 @@ def year_of(date: Any) -> Op:
 
 
 def _vec_year(days):
-    return np.asarray(days, dtype="datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970
+    days = np.asarray(days, dtype="datetime64[D]")
+    if days.ndim == 1 and days.size > 4096 and not np.isnat(days).any():
+        # Many rows over few distinct days: convert the span of days once and index it
+        # (the calendar conversion costs far more per element than a table lookup).
+        ordinal = days.view(np.int64)
+        low, high = int(ordinal.min()), int(ordinal.max())
+        if high - low < days.size:
+            span = np.arange(low, high + 1, dtype=np.int64).view("datetime64[D]")
+            table = span.astype("datetime64[Y]").astype(np.int64) + 1970
+            return table[ordinal - low]
+    return days.astype("datetime64[Y]").astype(np.int64) + 1970
 
 
 def rank(value: Any, order: Iterable[str]) -> Expr:
