@@ -186,15 +186,16 @@ def _evaluate_group(measure: Measure, rules, cases: CaseColumns, params, paramet
     award_col = venv.vec(measure.award) if measure.award is not None else Column(np.int64(0))
     all_missing.append(award_col)
     missing = merge_missing(all_missing)
+    # (arithmetic on 0/1 masks rather than np.where: the same values, several times faster)
     if missing:
         decided = ~undecided(missing, n)
-        eligible = np.where(none_failed, np.where(decided, np.int8(ELIGIBLE), np.int8(UNDECIDED)),
-                            np.int8(INELIGIBLE))
+        # none failed: 1 where decided, −1 where not; any failed: 0
+        eligible = none_failed.view(np.int8) * (decided.view(np.int8) * np.int8(2) - np.int8(1))
         paid = none_failed & decided
     else:
         eligible = none_failed.view(np.int8)  # 1 eligible, 0 not
         paid = none_failed
-    award = np.where(paid, award_col.values, np.int64(0)).astype(np.int64, copy=False)
+    award = (award_col.values * paid).astype(np.int64, copy=False)  # the award where paid, else 0
     return eligible, award, outcomes, missing
 
 
