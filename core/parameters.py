@@ -74,6 +74,8 @@ class ParameterSet:
         return bisect.bisect_right(self.change_days, day)
 
     def epochs(self, days: np.ndarray) -> np.ndarray:
+        if not self.change_days:  # one set of values for every day: no search over the column
+            return np.zeros(len(days), dtype=np.int64)
         starts = np.array(self.change_days, dtype="datetime64[D]")
         return np.searchsorted(starts, days, side="right")
 

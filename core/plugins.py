@@ -80,17 +80,20 @@ class Registry:
     def document(self, name: str) -> Document | None:
         return next((d for d in self.documents if d.name == name), None)
 
+    def _expected_policy(self) -> str:
+        """Built only when a policy id is wrong (the hot path never needs it)."""
+        known = [p for d in self.enabled_documents() for p in d.policy_ids()]
+        return "an enabled policy id <plugin>.<measure>, e.g. " + (known[0] if known else "none enabled")
+
     def resolve(self, policy_id: object, field: str = "policy") -> tuple[Document, Measure]:
         """A policy id ``<plugin>.<measure>`` → its enabled document and measure."""
-        known = [p for d in self.enabled_documents() for p in d.policy_ids()]
-        expected = "an enabled policy id <plugin>.<measure>, e.g. " + (known[0] if known else "none enabled")
         if not isinstance(policy_id, str) or "." not in policy_id:
-            raise InputError(field, policy_id, expected)
+            raise InputError(field, policy_id, self._expected_policy())
         name, _, measure_id = policy_id.partition(".")
         document = self.document(name)
         measure = document.measure(measure_id) if document else None
         if document is None or measure is None:
-            raise InputError(field, policy_id, expected, reason=f"unknown policy {policy_id!r}")
+            raise InputError(field, policy_id, self._expected_policy(), reason=f"unknown policy {policy_id!r}")
         if not self.is_enabled(document):
             raise PolicyError(f"{field}: policy {policy_id} belongs to plugin {name}, which this deployment "
                               f"disables ({self.config.path}); enable it with `huiqi plugins enable {name}`")

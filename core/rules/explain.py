@@ -49,13 +49,14 @@ class Result:
 class Env:
     """What a scalar evaluation reads: the case's validated facts, the parameters, as_of."""
 
-    __slots__ = ("facts", "params", "as_of", "parameter_set")
+    __slots__ = ("facts", "params", "as_of", "parameter_set", "memo")
 
     def __init__(self, facts: Mapping[str, Any], params: Mapping[str, Any], as_of: dt.date, parameter_set=None):
         self.facts = facts
         self.params = params
         self.as_of = as_of
         self.parameter_set = parameter_set  # for values on another day than as_of
+        self.memo: dict[int, Any] = {}  # node id → its value for this case (Expr.value_in)
 
 
 class _Names(Mapping):
@@ -67,7 +68,7 @@ class _Names(Mapping):
 
     def __getitem__(self, name: str) -> Any:
         if name in self._named:
-            value = self._named[name].ev(self._env)
+            value = self._named[name].value_in(self._env)
         elif name in self._env.facts:
             value = self._env.facts[name]
         elif name in self._env.params:
@@ -120,13 +121,13 @@ def explain(policy: str, measure: Measure, env: Env) -> Result:
     missing: set[str] = set()
     any_failed = False
     for rule in measure.all_rules():
-        if rule.applies is not None and not rule.applies.ev(env):
+        if rule.applies is not None and not rule.applies.value_in(env):
             continue
         passed, lacking = _outcome(rule, env)
         missing |= lacking
         any_failed = any_failed or passed is False
         reasons.append(Reason(rule.id, passed, _detail(rule, passed, lacking, names), rule.citation))
-    award = measure.award.ev(env) if measure.award is not None else 0
+    award = measure.award.value_in(env) if measure.award is not None else 0
     if isinstance(award, Missing):
         missing |= award.names
     if any_failed:
@@ -142,7 +143,7 @@ def _outcome(rule: Rule, env: Env) -> tuple[bool | None, set[str]]:
     lacking: set[str] = set()
     test_value = None
     for index, expr in enumerate(rule.expressions()):
-        value = expr.ev(env)
+        value = expr.value_in(env)
         if isinstance(value, Missing):
             lacking |= value.names
         elif index == 0 and rule.test is not None:

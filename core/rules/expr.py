@@ -70,6 +70,14 @@ class Expr:
     def ev(self, env) -> Any:
         raise NotImplementedError
 
+    def value_in(self, env) -> Any:
+        """``ev`` remembered for the case: a formula shown by several rules is worked out once."""
+        memo = env.memo
+        key = id(self)
+        if key not in memo:
+            memo[key] = self.ev(env)
+        return memo[key]
+
     def vec(self, venv) -> Column:
         raise NotImplementedError
 
@@ -129,6 +137,8 @@ class Const(Expr):
     def ev(self, env):
         return self.value
 
+    value_in = ev  # a leaf costs less than its memo
+
     def vec(self, venv):
         return Column(venv.scalar(self.value))
 
@@ -149,6 +159,8 @@ class FactRef(Expr):
         if self.name in env.facts:
             return env.facts[self.name]
         return None if self.optional else Missing((self.name,))
+
+    value_in = ev  # a leaf costs less than its memo
 
     def vec(self, venv):
         values, absent = venv.column(self.name)
@@ -174,6 +186,8 @@ class ParamRef(Expr):
     def ev(self, env):
         return env.params[self.name]
 
+    value_in = ev  # a leaf costs less than its memo
+
     def vec(self, venv):
         return Column(venv.scalar(venv.params[self.name]))
 
@@ -192,7 +206,7 @@ class ParamOn(Expr):
         self.children = (day,)
 
     def ev(self, env):
-        day = self.children[0].ev(env)
+        day = self.children[0].value_in(env)
         if isinstance(day, Missing):
             return day
         return env.parameter_set[self.name].value_on(day)
@@ -215,6 +229,8 @@ class AsOf(Expr):
     def ev(self, env):
         return env.as_of
 
+    value_in = ev  # a leaf costs less than its memo
+
     def vec(self, venv):
         return Column(venv.as_of)
 
@@ -234,7 +250,7 @@ class Op(Expr):
         self.text = text
 
     def ev(self, env):
-        values = [child.ev(env) for child in self.children]
+        values = [child.value_in(env) for child in self.children]
         absent = [v for v in values if isinstance(v, Missing)]
         if absent:
             return Missing(frozenset().union(*(m.names for m in absent)))
@@ -261,10 +277,10 @@ class When(Expr):
 
     def ev(self, env):
         cond, then, otherwise = self.children
-        chosen = cond.ev(env)
+        chosen = cond.value_in(env)
         if isinstance(chosen, Missing):
             return chosen
-        return then.ev(env) if chosen else otherwise.ev(env)
+        return then.value_in(env) if chosen else otherwise.value_in(env)
 
     def vec(self, venv):
         cond = venv.vec(self.children[0])
@@ -296,7 +312,7 @@ class MinOf(Expr):
         self.children = tuple(lift(t) for t in terms)
 
     def ev(self, env):
-        values = [child.ev(env) for child in self.children]
+        values = [child.value_in(env) for child in self.children]
         absent = [v for v in values if isinstance(v, Missing)]
         if absent:
             return Missing(frozenset().union(*(m.names for m in absent)))
@@ -329,7 +345,7 @@ class Scaled(Expr):
         self.text = text
 
     def ev(self, env):
-        values = [child.ev(env) for child in self.children]
+        values = [child.value_in(env) for child in self.children]
         absent = [v for v in values if isinstance(v, Missing)]
         if absent:
             return Missing(frozenset().union(*(m.names for m in absent)))
@@ -379,7 +395,7 @@ class Lookup(Expr):
         self.text = text
 
     def ev(self, env):
-        table, key = (child.ev(env) for child in self.children)
+        table, key = (child.value_in(env) for child in self.children)
         for value in (table, key):
             if isinstance(value, Missing):
                 return value
@@ -482,7 +498,7 @@ class OneOf(Expr):
         self.options = options
 
     def ev(self, env):
-        value = self.children[0].ev(env)
+        value = self.children[0].value_in(env)
         return value if isinstance(value, Missing) else value in self.options
 
     def vec(self, venv):

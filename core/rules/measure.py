@@ -70,8 +70,16 @@ class Measure:
     formula: str = ""  # the award in words, for the docs
     unit: str = ""  # what one-off / cap tracking refers to, for the docs
     quote: str = ""
+    _all_rules: tuple[Rule, ...] = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        # Built once: the explained path asks for the rules on every case.
+        object.__setattr__(self, "_all_rules", self._with_award_positive())
 
     def all_rules(self) -> tuple[Rule, ...]:
+        return self._all_rules
+
+    def _with_award_positive(self) -> tuple[Rule, ...]:
         if self.award is None:
             return self.rules
         award_positive = Rule(
