@@ -21,6 +21,8 @@ class Config:
     enabled: list[str] | None = None  # an explicit list; None = every installed plugin…
     disabled: list[str] = attrs.field(factory=list)  # …except these
     database_url: str | None = None
+    # plugin → a YAML file of the deployment's later dated parameter rows ([parameters] table)
+    parameter_files: dict[str, Path] = attrs.field(factory=dict)
 
     def is_enabled(self, plugin: str) -> bool:
         if plugin in self.disabled:
@@ -42,6 +44,10 @@ class Config:
         lines = ["# huiqi deployment configuration (written by `huiqi plugins enable/disable`)", ""]
         if self.database_url:
             lines += ["[database]", f"url = {_quote(self.database_url)}", ""]
+        if self.parameter_files:
+            lines.append("[parameters]")
+            lines += [f"{plugin} = {_quote(str(path))}" for plugin, path in sorted(self.parameter_files.items())]
+            lines.append("")
         lines.append("[plugins]")
         if self.enabled is not None:
             lines.append("enabled = [" + ", ".join(_quote(p) for p in self.enabled) + "]")
@@ -75,4 +81,9 @@ def load_config(path: Path | None = None) -> Config:
     url = raw.get("database", {}).get("url")
     if url is not None and not isinstance(url, str):
         raise ConfigError(f"{path}: database.url must be a string")
-    return Config(path, list(enabled) if enabled is not None else None, list(disabled), url)
+    files = raw.get("parameters", {})
+    if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
+        raise ConfigError(f"{path}: [parameters] maps a plugin name to the path of its parameter file")
+    base = path.parent
+    parameter_files = {plugin: (base / file) for plugin, file in files.items()}
+    return Config(path, list(enabled) if enabled is not None else None, list(disabled), url, parameter_files)

@@ -46,6 +46,8 @@ class Parameter:
     rows: tuple[ParameterRow, ...]
     unit: str = ""
     description: str = ""
+    of: str = ""  # element type of a map or list
+    choices: tuple = ()  # the allowed values of an enum
 
     def value_on(self, day: dt.date) -> Any:
         starts = [row.effective_from for row in self.rows]
@@ -61,6 +63,7 @@ class ParameterSet:
     effective_from: dt.date
     effective_to: dt.date | None
     parameters: Mapping[str, Parameter]
+    validators: Mapping[str, Validator] = attrs.field(factory=dict, eq=False, repr=False)
     change_days: tuple[dt.date, ...] = attrs.field(init=False)
     _cache: dict = attrs.field(init=False, factory=dict, eq=False, repr=False)
 
@@ -91,6 +94,44 @@ class ParameterSet:
     def __getitem__(self, name: str) -> Parameter:
         return self.parameters[name]
 
+    def with_rows(self, raw: object, where: str) -> ParameterSet:
+        """A deployer's later dated rows added to the plugin's (the history is never rewritten).
+
+        ``raw`` is ``{"parameters": {name: {"values": [{effective_from, value, source}, …]}}}``;
+        each new row must start after the parameter's last row.
+        """
+        if not isinstance(raw, dict) or not isinstance(raw.get("parameters"), dict):
+            raise ConfigError(f"{where}: expected a mapping with 'parameters'")
+        merged = dict(self.parameters)
+        for name, spec in raw["parameters"].items():
+            if name not in merged:
+                raise ConfigError(f"{where}: unknown parameter {name!r} (known: {', '.join(sorted(merged))})")
+            base = merged[name]
+            values = spec.get("values") if isinstance(spec, dict) else None
+            if not isinstance(values, list):
+                raise ConfigError(f"{where}: parameter {name}: expected a list of dated 'values'")
+            declared = {"type": base.type, "values": [_row_dict(r) for r in base.rows] + values,
+                        "nullable": any(r.value is None for r in base.rows) or spec.get("nullable", False)}
+            if base.choices:
+                declared["choices"] = list(base.choices)
+            if base.of:
+                declared["of"] = base.of
+            merged[name] = attrs.evolve(
+                _parameter(name, declared, f"{where}: parameter {name}", self.effective_from, self.validators),
+                unit=base.unit, description=base.description)
+        return ParameterSet(self.document, self.effective_from, self.effective_to, merged, self.validators)
+
+
+def _row_dict(row: ParameterRow) -> dict:
+    return {"effective_from": row.effective_from, "value": _Typed(row.value), "source": row.source}
+
+
+class _Typed:
+    """A value already checked when the plugin's file was loaded (kept as it is)."""
+
+    def __init__(self, value: Any):
+        self.value = value
+
 
 def load_parameters(path: Path, document: str, validators: Mapping[str, Validator] | None = None) -> ParameterSet:
     """Read and check a parameter file; any mistake is a ConfigError naming file, parameter and row."""
@@ -110,7 +151,7 @@ def parse_parameters(raw: Any, document: str, where: str, validators: Mapping[st
     parameters = {}
     for name, spec in raw["parameters"].items():
         parameters[name] = _parameter(name, spec, f"{where}: parameter {name}", effective_from, validators)
-    return ParameterSet(document, effective_from, effective_to, parameters)
+    return ParameterSet(document, effective_from, effective_to, parameters, dict(validators))
 
 
 def _parameter(name: str, spec: Any, where: str, start: dt.date, validators) -> Parameter:
@@ -131,10 +172,13 @@ def _parameter(name: str, spec: Any, where: str, start: dt.date, validators) -> 
         raise ConfigError(f"{where}: no values")
     if rows[0].effective_from > start:
         raise ConfigError(f"{where}: first value starts {rows[0].effective_from}, after the document's {start}")
-    return Parameter(name, kind, tuple(rows), str(spec.get("unit", "")), str(spec.get("description", "")))
+    return Parameter(name, kind, tuple(rows), str(spec.get("unit", "")), str(spec.get("description", "")),
+                     str(spec.get("of", "")), tuple(spec.get("choices", ())))
 
 
 def _typed(kind: str, value: Any, spec: dict, where: str, custom: Validator | None) -> Any:
+    if isinstance(value, _Typed):
+        return value.value
     if value is None:
         if spec.get("nullable"):
             return None

@@ -100,6 +100,20 @@ class Registry:
         return document, measure
 
 
+def _with_deployment_parameters(document: Document, config: Config, plugin: str) -> Document:
+    """The deployment's own later dated rows (huiqi.toml [parameters]) on top of the plugin's."""
+    path = config.parameter_files.get(plugin)
+    if path is None:
+        return document
+    import yaml
+
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise ConfigError(f"{path}: cannot read the deployment's parameters for {plugin}: {error}") from None
+    return attrs.evolve(document, parameters=document.parameters.with_rows(raw, str(path)))
+
+
 def load_registry(config: Config | None = None, manager: pluggy.PluginManager | None = None) -> Registry:
     config = config or load_config()
     manager = manager or get_plugin_manager()
@@ -116,7 +130,9 @@ def load_registry(config: Config | None = None, manager: pluggy.PluginManager | 
                                   f"and {plugin_name!r}")
             plugin_of[document.name] = plugin_name
             documents.append(document)
-    unknown = [p for p in (config.enabled or []) + config.disabled if p not in versions]
+    documents = [_with_deployment_parameters(d, config, plugin_of[d.name]) for d in documents]
+    unknown = [p for p in (config.enabled or []) + config.disabled + list(config.parameter_files)
+               if p not in versions]
     if unknown:
         raise ConfigError(f"{config.path}: unknown plugin(s) {', '.join(unknown)}; installed: "
                           f"{', '.join(sorted(versions)) or 'none'}")
