@@ -19,8 +19,12 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -n 2
 
+# Figures go to bench/results/. The PostgreSQL race needs a server: HUIQI_TEST_PG_URL, else the local one.
+PG_URL ?= $(or $(HUIQI_TEST_PG_URL),postgresql+psycopg://postgres@127.0.0.1:5432/test)
+
 bench: $(STAMP)
 	$(BIN)/python bench/evaluate_batch.py
+	$(BIN)/python bench/ledger.py --pg $(PG_URL)
 
 lint: $(STAMP)
 	$(BIN)/python -m compileall -q core plugins tests bench

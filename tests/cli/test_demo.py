@@ -102,7 +102,7 @@ def explained_totals(registry, enterprises: int, seed: int) -> dict:
 
 
 def test_demo_tables_equal_the_explained_path(registry, config):
-    run = run_in_process(["demo", "--enterprises", "60"], config=config)
+    run = run_in_process(["demo", "--enterprises", "60", "--evaluate-only"], config=config)
     assert (run.code, run.stderr) == (0, "")
     printed = parse(run.out)
     expected = explained_totals(registry, 60, SEED)
@@ -135,9 +135,9 @@ def test_demo_tables_equal_the_explained_path(registry, config):
 
 
 def test_demo_is_reproducible(config):
-    first = run_in_process(["demo", "--enterprises", "40"], config=config)
-    again = run_in_process(["demo", "--enterprises", "40", "--seed", str(SEED)], config=config)
-    other = run_in_process(["demo", "--enterprises", "40", "--seed", "7"], config=config)
+    first = run_in_process(["demo", "--enterprises", "40", "--evaluate-only"], config=config)
+    again = run_in_process(["demo", "--enterprises", "40", "--seed", str(SEED), "--evaluate-only"], config=config)
+    other = run_in_process(["demo", "--enterprises", "40", "--seed", "7", "--evaluate-only"], config=config)
     assert first.code == again.code == other.code == 0
     assert first.stdout == again.stdout
     assert other.stdout != first.stdout
@@ -222,7 +222,7 @@ def test_demo_decides_through_the_vectorised_path_only(config, monkeypatch):
 
     monkeypatch.setattr(Calculator, "evaluate", forbidden)
     monkeypatch.setattr(Calculator, "evaluate_columns", counted)
-    run = run_in_process(["demo", "--enterprises", "60"], config=config)
+    run = run_in_process(["demo", "--enterprises", "60", "--evaluate-only"], config=config)
     assert (run.code, run.stderr) == (0, "")
     assert len(calls) == len({policy for policy, _ in calls}) > 1
     assert sum(n for _, n in calls) == parse(run.out)["grand"][0]
