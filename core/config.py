@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from pathlib import Path
 
@@ -52,7 +53,29 @@ class Config:
         if self.enabled is not None:
             lines.append("enabled = [" + ", ".join(_quote(p) for p in self.enabled) + "]")
         lines.append("disabled = [" + ", ".join(_quote(p) for p in self.disabled) + "]")
-        self.path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        kept = _other_tables(self.path)  # e.g. a plugin's own [guangdong_vouchers] table
+        self.path.write_text("\n".join(lines + ([""] + kept if kept else [])) + "\n", encoding="utf-8")
+
+
+_OWN_TABLES = {"database", "parameters", "plugins"}
+_TABLE_HEADER = re.compile(r"\s*\[\[?\s*([A-Za-z0-9_-]+|\"[^\"]*\")[^\]]*\]\]?\s*(#.*)?")
+
+
+def _other_tables(path: Path) -> list[str]:
+    """The lines of the tables ``save`` does not write itself, as they stand in the file."""
+    if not path.exists():
+        return []
+    kept: list[str] = []
+    keep = False
+    for line in path.read_text(encoding="utf-8").splitlines():
+        header = _TABLE_HEADER.fullmatch(line)
+        if header:
+            keep = header.group(1).strip('"') not in _OWN_TABLES
+        if keep:
+            kept.append(line)
+    while kept and not kept[-1].strip():
+        kept.pop()
+    return kept
 
 
 def _quote(text: str) -> str:

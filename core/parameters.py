@@ -29,7 +29,10 @@ import yaml
 from huiqi.errors import ConfigError, InputError
 from huiqi.money import parse_money
 
-Validator = Callable[[Any, str], Any]  # (raw value, where) → value, raising ConfigError
+# (raw value, where) → value, raising ConfigError. A validator may also carry ``check_rows``:
+# (rows, where, document's effective_from) → rows, run on the whole parameter once its rows are
+# read (the plugin's file and a deployment's later rows alike), for rules across rows.
+Validator = Callable[[Any, str], Any]
 
 
 @attrs.frozen
@@ -172,6 +175,9 @@ def _parameter(name: str, spec: Any, where: str, start: dt.date, validators) -> 
         raise ConfigError(f"{where}: no values")
     if rows[0].effective_from > start:
         raise ConfigError(f"{where}: first value starts {rows[0].effective_from}, after the document's {start}")
+    check_rows = getattr(validators.get(name), "check_rows", None)
+    if check_rows is not None:  # a custom type's checks across its rows (e.g. catalogue versions in order)
+        rows = list(check_rows(tuple(rows), where, start))
     return Parameter(name, kind, tuple(rows), str(spec.get("unit", "")), str(spec.get("description", "")),
                      str(spec.get("of", "")), tuple(spec.get("choices", ())))
 

@@ -166,3 +166,28 @@ def test_unreadable_and_malformed_files(tmp_path):
     bad.write_text("parameters: [unclosed\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="bad.yaml: cannot read parameters"):
         load_parameters(bad, "doc")
+
+
+def test_a_validator_with_check_rows_sees_every_row_of_its_parameter():
+    seen = []
+
+    def validator(value, where):
+        if not isinstance(value, int):
+            raise ConfigError(f"{where}: expected a version number")
+        return value
+
+    def check_rows(rows, where, start):
+        seen.append((tuple(r.value for r in rows), start))
+        if [r.value for r in rows] != sorted(r.value for r in rows):
+            raise ConfigError(f"{where}: versions must increase")
+        return rows
+
+    validator.check_rows = check_rows
+    raw = {"effective_from": "2021-01-01", "parameters": {"v": {"type": "version", "values": [
+        {"effective_from": "2021-01-01", "value": 1, "source": "s"},
+        {"effective_from": "2022-01-01", "value": 2, "source": "s"}]}}}
+    parameters = parse_parameters(raw, "doc", "doc/parameters.yaml", {"v": validator})
+    assert seen == [((1, 2), dt.date(2021, 1, 1))]
+    later = {"parameters": {"v": {"values": [{"effective_from": "2023-01-01", "value": 0, "source": "d"}]}}}
+    with pytest.raises(ConfigError, match="deployment.yaml: parameter v: versions must increase"):
+        parameters.with_rows(later, "deployment.yaml")

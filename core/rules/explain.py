@@ -155,6 +155,8 @@ def _outcome(rule: Rule, env: Env) -> tuple[bool | None, set[str]]:
 
 def _detail(rule: Rule, passed: bool | None, lacking: set[str], names: _Names) -> str:
     if passed is None:
+        if rule.missing_says is not None:
+            return rule.missing_says(tuple(sorted(lacking)))
         listed = ", ".join(sorted(lacking))
         return f"cannot decide: missing fact{'s' if len(lacking) > 1 else ''} {listed}"
     try:

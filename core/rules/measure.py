@@ -21,6 +21,8 @@ class Rule:
     ``test`` passes when true; a rule without a test (a formula shown to the reader) passes
     whenever the facts of its ``uses`` are present. ``applies`` is a condition on parameters
     only: where it is false the rule is skipped, not reported, and its facts are not needed.
+    ``missing_says`` words the detail of an undecided rule from the missing facts' names
+    (sorted); without it the detail is "cannot decide: missing fact …".
     """
 
     id: str
@@ -31,6 +33,7 @@ class Rule:
     uses: tuple[Expr, ...] = attrs.field(default=(), converter=lambda v: tuple(lift(e) for e in v))
     applies: Expr | None = None
     condition: str = ""
+    missing_says: Callable[[tuple[str, ...]], str] | None = None
 
     def expressions(self) -> tuple[Expr, ...]:
         return ((self.test,) if self.test is not None else ()) + self.uses
