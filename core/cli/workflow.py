@@ -53,22 +53,37 @@ def apply(app: AppContext, policy, applicant, facts_file, project_code, cost_ite
     applicant = validate_uscc(applicant, "--applicant")
     facts = _read_json_object(facts_file, "--facts")
     day = _day(on, "--on")
+    workflow = _workflow_of(app, policy)
     engine = app.ready_engine()
     with transaction(engine) as session:
-        region = _applicant_region(session, applicant)
+        region = _applicant_region(session, applicant, workflow.applicant_kind if workflow else None)
         application = open_application(
             session, registry=app.registry, calculator=app.calculator(), workflows=app.workflows, policy=policy,
             applicant_uscc=applicant, region_code=region, facts=facts, on=day,
-            actor=parse_actor(f"enterprise:{applicant}"), project_code=project_code, cost_item_ids=cost_items)
+            actor=parse_actor(f"{workflow.applicant_role if workflow else 'enterprise'}:{applicant}"),
+            project_code=project_code, cost_item_ids=cost_items)
         shown = _summary(application)
     click.echo(json.dumps(shown, ensure_ascii=False) if fmt == "json" else
                f"{shown['id']}\t{shown['policy']}\t{shown['state']}\teligible={shown['eligible']}\taward={shown['award']}")
 
 
-def _applicant_region(session, uscc: str) -> str:
+def _workflow_of(app: AppContext, policy: str):
+    """The workflow POLICY's applications follow, or None (open_application then says why)."""
+    from huiqi.errors import HuiqiError
+
+    try:
+        return app.workflows.for_policy(policy)
+    except HuiqiError:
+        return None
+
+
+def _applicant_region(session, uscc: str, kind: str | None = None) -> str:
     from huiqi.entities import get_entity
 
     entity = get_entity(session, uscc)
+    if kind is not None and entity.kind != kind:
+        raise InputError("--applicant", uscc, f"the USCC of a {kind} on record",
+                         reason=f"{uscc} is on record as a {entity.kind}, not a {kind}")
     return entity.region_code
 
 
@@ -117,6 +132,7 @@ def _options(pairs: tuple[str, ...]) -> dict:
 def act(app: AppContext, app_id, action, actor, note, files, settings, on):
     """Take one workflow step on APP_ID as a named actor; refused with the reason when not allowed."""
     from huiqi.workflow.engine import act as take_step
+    from huiqi.workflow.engine import prepare_step
 
     who = parse_actor(actor)
     digests, documents = _file_digests(files)
@@ -125,6 +141,9 @@ def act(app: AppContext, app_id, action, actor, note, files, settings, on):
         options["documents"] = documents
     day = _day(on, "--on")
     engine = app.ready_engine()
+    with transaction(engine) as session:  # the step's accounts opened first, in a transaction of their own
+        prepare_step(session, app_id=app_id, action_name=action, actor=who, workflows=app.workflows.by_name,
+                     registry=app.registry, calculator=app.calculator(), today=day, options=options)
     with transaction(engine) as session:
         application = take_step(session, app_id=app_id, action_name=action, actor=who, workflows=app.workflows.by_name,
                                 registry=app.registry, calculator=app.calculator(), today=day, note=note,

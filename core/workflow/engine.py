@@ -120,6 +120,22 @@ def enter_state(app: Application, state: str, on: dt.date) -> None:
     app.entered_state_at = utc_now()
 
 
+def document_for(registry, workflow: Workflow, policy: str) -> Document:
+    """The enabled document an application belongs to; a registration policy has no measure."""
+    if policy in workflow.registrations:
+        from huiqi.errors import PolicyError
+
+        name = policy.partition(".")[0]
+        document = registry.document(name)
+        if document is None:
+            raise InputError("policy", policy, "a policy of an installed plugin", reason=f"unknown policy {policy!r}")
+        if not registry.is_enabled(document):
+            raise PolicyError(f"policy {policy} belongs to plugin {name}, which this deployment disables "
+                              f"({registry.config.path}); enable it with `huiqi plugins enable {name}`")
+        return document
+    return registry.resolve(policy)[0]
+
+
 def act(session: Session, *, app_id: int, action_name: str, actor: Actor, workflows: Mapping[str, Workflow],
         registry, calculator: Calculator, today: dt.date, note: str | None = None,
         files: Sequence[str] = (), options: Mapping[str, Any] | None = None) -> Application:
@@ -131,7 +147,7 @@ def act(session: Session, *, app_id: int, action_name: str, actor: Actor, workfl
         possible = ", ".join(a.name for a in workflow.actions_from(app.state)) or "none"
         raise WorkflowError(f"application {app.id}: unknown action {action_name!r} for {app.policy}; "
                             f"from state {app.state} the possible actions are: {possible}")
-    document, _ = registry.resolve(app.policy)
+    document = document_for(registry, workflow, app.policy)
     ctx = StepContext(session, app, workflow, document, calculator, actor, action.name, today, note,
                       tuple(files), dict(options or {}))
     _check_may_act(ctx, action)
@@ -145,6 +161,52 @@ def act(session: Session, *, app_id: int, action_name: str, actor: Actor, workfl
     for effect in action.effects:
         effect(ctx)
     return finish_step(ctx, target, action.name)
+
+
+def prepare_step(session: Session, *, app_id: int, action_name: str, actor: Actor,
+                 workflows: Mapping[str, Workflow], registry, calculator: Calculator, today: dt.date,
+                 options: Mapping[str, Any] | None = None) -> None:
+    """Run the action's ``prepare`` work (opening ledger accounts) in the caller's transaction,
+    which must be a transaction of its own, committed before the step's.
+
+    Nothing is checked here but that the action exists and the application is in one of its
+    source states: the step itself refuses, with its reason, whatever else is wrong; what a
+    prepare did for a refused step (an account opened and left unused) is harmless.
+    """
+    app = session.get(Application, app_id)
+    if app is None or app.workflow not in workflows:
+        return
+    workflow = workflows[app.workflow]
+    action = workflow.action(action_name)
+    if action is None or not action.prepare or app.state not in action.sources:
+        return
+    document = document_for(registry, workflow, app.policy)
+    ctx = StepContext(session, app, workflow, document, calculator, actor, action.name, today,
+                      options=dict(options or {}))
+    for effect in action.prepare:
+        effect(ctx)
+
+
+def act_batch(session: Session, *, app_ids: Sequence[int], action_name: str, actor: Actor,
+              workflows: Mapping[str, Workflow], registry, calculator: Calculator, today: dt.date,
+              note: str | None = None, files: Sequence[str] = (),
+              options: Mapping[str, Any] | None = None) -> list[Application]:
+    """The same step on several applications in one transaction: all of them or none.
+
+    The applications are locked in id order (so two batches over overlapping sets cannot
+    deadlock); the first refusal raises, naming the application, and nothing is kept. Each
+    step's event carries ``batch`` (the ids of the whole batch) in its payload.
+    """
+    ids = sorted(set(app_ids))
+    if not ids:
+        raise WorkflowError(f"{action_name}: no applications given")
+    done = []
+    for app_id in ids:
+        step_options = dict(options or {}) | {"batch": ids}
+        done.append(act(session, app_id=app_id, action_name=action_name, actor=actor, workflows=workflows,
+                        registry=registry, calculator=calculator, today=today, note=note, files=files,
+                        options=step_options))
+    return done
 
 
 def _refresh(ctx: StepContext) -> None:
@@ -201,6 +263,22 @@ def finish_step(ctx: StepContext, target: str | None, step: str) -> Application:
                  subject_id=str(app.id), action=step, from_state=before, to_state=app.state, note=ctx.note,
                  payload=payload, file_digests=ctx.files)
     return app
+
+
+def flag_application(ctx: StepContext, flag: str, details: Mapping[str, Any] | None = None) -> bool:
+    """Set ``flag`` on the application for its current stay in its state; False when already set."""
+    app = ctx.application
+    data = dict(app.data or {})
+    flags = dict(data.get("flags") or {})
+    stay = f"{app.state}@{app.entered_state_at.astimezone(dt.timezone.utc).isoformat()}"
+    seen = list(flags.get(flag) or [])
+    if any(entry.get("stay") == stay for entry in seen):
+        return False
+    seen.append({"stay": stay, "state": app.state, "on": ctx.today.isoformat(), **dict(details or {})})
+    flags[flag] = seen
+    data["flags"] = flags
+    app.data = data
+    return True
 
 
 def due_date(ctx: StepContext, timer: Timer) -> dt.date | None:

@@ -78,22 +78,37 @@ class Action:
     file_required: bool = False
     deadline: Deadline | None = None
     reevaluate: bool = False  # re-run the calculator on the application's facts before the guards
+    # Work done in a transaction of its own just before the step (``prepare_step``), whatever the
+    # step's outcome: opening the ledger accounts the step will use. Opening an account appends an
+    # event (the chain head lock), so doing it inside the step would break the step's lock order
+    # accounts-then-chain-head on PostgreSQL. Must be idempotent (``open_account`` is).
+    prepare: tuple[Effect, ...] = ()
     citation: str = ""
     description: str = ""
 
 
 @attrs.frozen
 class Timer:
-    """A time-driven step ``huiqi tick`` takes exactly once when its deadline has passed."""
+    """A time-driven step ``huiqi tick`` takes exactly once when its deadline has passed.
+
+    A timer with ``target`` None and a ``flag`` changes no state: it records the flag (e.g.
+    ``review_overdue``) in the application's ``data["flags"]`` with an event of the timer's name,
+    once per stay in ``state`` (entering the state again, e.g. after a resubmission, re-arms it).
+    """
 
     name: str
     state: str
-    target: str
+    target: str | None
     deadline: Deadline | None = None
     due: Callable[["StepContext"], "dt.date | None"] | None = None  # a computed last day, when not a Deadline
     effects: tuple[Effect, ...] = ()
+    flag: str | None = None
     citation: str = ""
     description: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        if (self.target is None) == (self.flag is None):
+            raise ValueError(f"timer {self.name}: give either a target state or a flag, not both or neither")
 
 
 @attrs.frozen
@@ -116,6 +131,21 @@ class Workflow:
     # `huiqi apply` and before every action with ``reevaluate``; they override the facts file.
     derive_facts: Callable[["StepContext"], Mapping[str, object]] | None = None
     on_payout_shortfall: str = "stop"  # stop the run at the first payout the fund cannot cover, or skip it
+    # Policy ids whose applications open without a calculator measure: registrations of an
+    # enterprise or a supplier, records of a programme. They are never evaluated (eligible None,
+    # award 0); their actions check role, scope, state, deadline and guards as any other.
+    registrations: tuple[str, ...] = ()
+    applicant_role: str = "enterprise"  # the role of whoever opens an application (`huiqi apply`)
+    applicant_kind: str | None = None  # the entity kind the applicant must be on record as, if any
+    # Who may run this workflow's payouts; empty = anyone who may run `huiqi payout run`. With
+    # roles, a run pays only the applications the actor's scope covers (city:440100 → its city).
+    payout_roles: tuple[Role, ...] = ()
+    # Applications paid from different funds (one per city…) are ordered, and stopped by a
+    # shortfall, group by group; None = one group.
+    payout_group: Callable[[object], str] | None = None
+    # With "stop": also mark carried over every application of the group the stopped run did not reach.
+    carry_over_unreached: bool = False
+    carry_over_effects: tuple[Effect, ...] = ()  # ledger work when a payout is carried over (own step)
     description: str = ""
 
     def __attrs_post_init__(self) -> None:
@@ -126,10 +156,13 @@ class Workflow:
             if unknown:
                 raise ValueError(f"workflow {self.name}: action {action.name} names unknown states {sorted(unknown)}")
         for timer in self.timers:
-            if {timer.state, timer.target} - known:
+            if {timer.state, timer.target or timer.state} - known:
                 raise ValueError(f"workflow {self.name}: timer {timer.name} names unknown states")
         if self.initial not in known or set(self.final) - known:
             raise ValueError(f"workflow {self.name}: initial or final states unknown")
+
+    def opens(self, policy: str) -> bool:
+        return policy in self.policies or policy in self.registrations
 
     def action(self, name: str) -> Action | None:
         return next((a for a in self.actions if a.name == name), None)
