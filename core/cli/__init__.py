@@ -7,7 +7,7 @@ import sys
 import click
 
 from huiqi import __version__
-from huiqi.cli.context import AppContext, pass_app
+from huiqi.cli.context import AppContext
 from huiqi.errors import HuiqiError
 
 CORE_COMMANDS = ("evaluate", "plugins", "demo", "apply", "act", "show", "tick", "init", "ledger", "audit",

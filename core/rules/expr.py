@@ -36,6 +36,12 @@ class Missing:
         return f"Missing({sorted(self.names)})"
 
 
+def missing_among(values) -> Missing | None:
+    """The facts lacking among a strict node's inputs (None when every input is there)."""
+    absent = [v for v in values if isinstance(v, Missing)]
+    return Missing(frozenset().union(*(m.names for m in absent))) if absent else None
+
+
 class Column:
     """A batch value: ``values`` (ndarray or scalar), ``missing`` fact → row mask, ``none`` mask."""
 
@@ -251,9 +257,9 @@ class Op(Expr):
 
     def ev(self, env):
         values = [child.value_in(env) for child in self.children]
-        absent = [v for v in values if isinstance(v, Missing)]
-        if absent:
-            return Missing(frozenset().union(*(m.names for m in absent)))
+        absent = missing_among(values)
+        if absent is not None:
+            return absent
         return self.scalar_fn(*values)
 
     def vec(self, venv):
@@ -313,9 +319,9 @@ class MinOf(Expr):
 
     def ev(self, env):
         values = [child.value_in(env) for child in self.children]
-        absent = [v for v in values if isinstance(v, Missing)]
-        if absent:
-            return Missing(frozenset().union(*(m.names for m in absent)))
+        absent = missing_among(values)
+        if absent is not None:
+            return absent
         present = [v for v in values if v is not None]
         return min(present)
 
@@ -346,9 +352,9 @@ class Scaled(Expr):
 
     def ev(self, env):
         values = [child.value_in(env) for child in self.children]
-        absent = [v for v in values if isinstance(v, Missing)]
-        if absent:
-            return Missing(frozenset().union(*(m.names for m in absent)))
+        absent = missing_among(values)
+        if absent is not None:
+            return absent
         product = 1
         for factor in values:
             product *= factor

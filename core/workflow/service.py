@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from huiqi.calculator import Calculator
-from huiqi.errors import HuiqiError, InputError, LedgerError, PolicyError, WorkflowError
+from huiqi.errors import InputError, LedgerError, PolicyError
 from huiqi.ledger.base import utc_now
 from huiqi.ledger.chain import record_event
 from huiqi.ledger.db import transaction
@@ -236,5 +236,4 @@ def _note_shortfall(engine, app_id, workflow, registry, calculator, on, reason) 
         finish_step(ctx, None, "carry_over")
 
 
-__all__ = ["Workflows", "open_application", "tick", "run_payouts", "TickOutcome", "PayoutOutcome",
-           "HuiqiError", "WorkflowError", "store_result", "enter_state"]
+__all__ = ["Workflows", "open_application", "tick", "run_payouts", "TickOutcome", "PayoutOutcome"]
