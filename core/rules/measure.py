@@ -70,6 +70,7 @@ class Measure:
     informational: tuple[str, ...] = ()  # optional facts: validated when present, never needed
     award_citation: str = ""
     award_says: Says | None = None  # words of award_positive when passed; default "award X > 0"
+    award_missing_says: Callable[[tuple[str, ...]], str] | None = None  # award_positive undecided (Rule.missing_says)
     formula: str = ""  # the award in words, for the docs
     unit: str = ""  # what one-off / cap tracking refers to, for the docs
     quote: str = ""
@@ -91,6 +92,7 @@ class Measure:
             test=self.award > 0,
             says=self._award_says(),
             condition="award > 0.00",
+            missing_says=self.award_missing_says,
         )
         return self.rules + (award_positive,)
 

@@ -26,3 +26,9 @@ def test_a_rule_words_its_own_missing_facts_sorted():
     assert _detail(rule, {}) == "a is needed / b is needed"
     assert _detail(rule, {"a": True}) == "b is needed"
     assert _detail(rule, {"a": True, "b": False}) == "no"
+
+
+def test_award_positive_words_its_missing_facts_as_the_measure_says():
+    measure = Measure("m", "t", "c", rules=(), award=fact("a"), award_missing_says=lambda names: f"need {names}")
+    result = explain("t.m", measure, Env({}, {}, DAY))
+    assert [(r.rule, r.passed, r.detail) for r in result.reasons] == [("m.award_positive", None, "need ('a',)")]

@@ -3,7 +3,8 @@
 Hypothesis draws batches of cases for each measure of each installed plugin from the facts'
 declared types: amounts from 0.00 to MAX_FEN with values near the parameters' caps and
 thresholds, ints near the parameters and years near as_of, every enum value, regions inside
-and outside Anhui (34), each fact independently absent. The documents get extra dated
+and outside Anhui (34) and Guangdong (44), catalogue codes the parameters list and their near
+misses, each fact independently absent. The documents get extra dated
 parameter rows (bools flipped, numbers and amounts moved, enums switched to the values the
 measures test for), so as_of spans several epochs and a batch mixes parameter sets.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -162,6 +164,21 @@ def _interesting_ints(document) -> list[int]:
     return sorted(found)
 
 
+CODE = r"[a-z][a-z0-9_]{0,63}"
+
+
+def _catalogue_codes(document) -> list[str]:
+    """Codes a parameter lists (a value's ``codes``, a mapping's keys), each with near misses a
+    lookup must not confuse with it (a letter more, a letter less)."""
+    codes = set()
+    for parameter in document.parameters.parameters.values():
+        for row in parameter.rows:
+            listed = getattr(row.value, "codes", None) or (row.value.keys() if isinstance(row.value, dict) else ())
+            codes.update(c for c in listed if isinstance(c, str) and re.fullmatch(CODE, c))
+    near = {n for c in codes for n in (c + "x", c[:-1]) if re.fullmatch(CODE, n)}
+    return sorted(codes | near) or ["a"]
+
+
 class YearOffset(int):
     """An int fact drawn as "as_of's year + offset" (purchase_year, project_year…)."""
 
@@ -184,12 +201,15 @@ def _value_strategy(document, fact) -> st.SearchStrategy:
     if kind == "date":
         return st.dates(dt.date(2014, 1, 1), dt.date(2030, 12, 31)).map(dt.date.isoformat)
     if kind == "region":
-        return st.one_of(st.sampled_from(["340000", "340100", "341100", "440100", "110000", "034100"]),
+        return st.one_of(st.sampled_from(["340000", "340100", "341100", "440000", "440100", "440113", "110000",
+                                          "034100"]),
                          st.from_regex(r"34[0-9]{4}", fullmatch=True), st.from_regex(r"[0-9]{6}", fullmatch=True))
     if kind == "int_text":
         return st.from_regex(r"[0-9]{4}", fullmatch=True)
     if fact.type.name == "uscc":
         return st.just(VALID_USCC)
+    if fact.type.name == "catalogue_code":  # the codes the parameters list, near misses, any code
+        return st.one_of(st.sampled_from(_catalogue_codes(document)), st.from_regex(CODE, fullmatch=True))
     raise AssertionError(f"no strategy for fact type {fact.type.name!r} ({fact.name}): add one to this test")
 
 
