@@ -132,7 +132,7 @@ def _options(pairs: tuple[str, ...]) -> dict:
 def act(app: AppContext, app_id, action, actor, note, files, settings, on):
     """Take one workflow step on APP_ID as a named actor; refused with the reason when not allowed."""
     from huiqi.workflow.engine import act as take_step
-    from huiqi.workflow.engine import prepare_step
+    from huiqi.workflow.engine import prepare
 
     who = parse_actor(actor)
     digests, documents = _file_digests(files)
@@ -141,9 +141,9 @@ def act(app: AppContext, app_id, action, actor, note, files, settings, on):
         options["documents"] = documents
     day = _day(on, "--on")
     engine = app.ready_engine()
-    with transaction(engine) as session:  # the step's accounts opened first, in a transaction of their own
-        prepare_step(session, app_id=app_id, action_name=action, actor=who, workflows=app.workflows.by_name,
-                     registry=app.registry, calculator=app.calculator(), today=day, options=options)
+    # the step's accounts opened first, in a transaction of their own
+    prepare(engine, app_id=app_id, action_name=action, actor=who, workflows=app.workflows.by_name,
+            registry=app.registry, calculator=app.calculator(), today=day, options=options)
     with transaction(engine) as session:
         application = take_step(session, app_id=app_id, action_name=action, actor=who, workflows=app.workflows.by_name,
                                 registry=app.registry, calculator=app.calculator(), today=day, note=note,

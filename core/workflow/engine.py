@@ -13,6 +13,7 @@ from typing import Any, Mapping, Sequence
 
 import attrs
 from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from huiqi.calculator import Calculator
@@ -94,11 +95,10 @@ def store_result(app: Application, result: Result) -> None:
 
 def next_counter(session: Session, name: str) -> int:
     """Increment a named counter under its row lock: the values come out in commit order."""
-    row = session.execute(select(Counter).where(Counter.name == name).with_for_update()).scalar_one_or_none()
-    if row is None:
-        row = Counter(name=name, value=0)
-        session.add(row)
-        session.flush()
+    # The first use creates the row; two first uses at once must not both insert it.
+    insert = postgresql.insert if is_postgres(session) else sqlite.insert
+    session.execute(insert(Counter).values(name=name, value=0).on_conflict_do_nothing())
+    row = session.execute(select(Counter).where(Counter.name == name).with_for_update()).scalar_one()
     row.value += 1
     session.flush()
     return row.value
@@ -185,6 +185,22 @@ def prepare_step(session: Session, *, app_id: int, action_name: str, actor: Acto
                       options=dict(options or {}))
     for effect in action.prepare:
         effect(ctx)
+
+
+def prepare(engine, attempts: int = 3, **arguments: Any) -> None:
+    """``prepare_step`` in a transaction of its own, tried again when a concurrent prepare opened
+    the same account first (its insert then fails and aborts the transaction; the retry finds it)."""
+    from huiqi.errors import LedgerError
+    from huiqi.ledger.db import transaction
+
+    for attempt in range(attempts):
+        try:
+            with transaction(engine) as session:
+                prepare_step(session, **arguments)
+            return
+        except LedgerError as error:
+            if "opened by a concurrent request" not in str(error) or attempt == attempts - 1:
+                raise
 
 
 def act_batch(session: Session, *, app_ids: Sequence[int], action_name: str, actor: Actor,

@@ -177,3 +177,27 @@ def test_payouts_by_scope_and_group_stop_and_carry_the_rest_over(world):
     with pytest.raises(LedgerError):
         with transaction(world.engine) as session:
             apply_legs(session, [Leg("t/fund/340100", "t/source", 51, "overdraw", PLUGIN)])
+
+
+def test_a_counters_first_use_by_many_at_once_gives_each_its_own_number(ledger_engine):
+    import threading
+
+    from huiqi.workflow.engine import next_counter
+
+    got, errors = [], []
+    barrier = threading.Barrier(8)
+
+    def take():
+        barrier.wait()
+        try:
+            with transaction(ledger_engine) as session:
+                got.append(next_counter(session, "fresh"))
+        except Exception as error:  # noqa: BLE001
+            errors.append(repr(error))
+
+    threads = [threading.Thread(target=take) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == [] and sorted(got) == list(range(1, 9))
