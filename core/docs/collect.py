@@ -98,7 +98,8 @@ def document_view(document: Document, plugin: str, version: str, workflows: list
 
     day = in_force_day(document, as_of)
     params = document.parameters.at(day)
-    mine = [w for w in workflows if set(w.policies) & set(document.policy_ids())]
+    mine = [w for w in workflows if set(w.policies) & set(document.policy_ids())
+            or any(p.partition(".")[0] == document.name for p in w.registrations)]  # registrations: no measure
     workflow_of = {policy: w.name for w in mine for policy in w.policies}
     measures = tuple(measure_view(document, m, day, workflow_of.get(f"{document.name}.{m.id}"))
                      for m in document.measures)
@@ -140,7 +141,8 @@ def workflow_view(workflow: Workflow, params: Mapping[str, Any], document: Docum
         guards=diagram.function_words(a.guards), effects=diagram.function_words(a.effects),
         citation=a.citation or a.description) for a in workflow.actions]
     steps += [StepView(
-        name=t.name, kind="timer", sources=t.state, target=t.target, roles="system (huiqi tick)",
+        name=t.name, kind="timer", sources=t.state,
+        target=t.target if t.target is not None else f"(unchanged; flags {t.flag})", roles="system (huiqi tick)",
         deadline=diagram.timer_due_words(t, params), requires="—", guards="—",
         effects=diagram.function_words(t.effects), citation=t.citation or t.description) for t in workflow.timers]
     measures = tuple(p.split(".", 1)[1] for p in workflow.policies if p.startswith(document.name + "."))

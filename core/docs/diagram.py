@@ -34,7 +34,8 @@ def mermaid(workflow: Workflow) -> str:
     for action in workflow.actions:
         lines += _action_lines(action, workflow.states)
     for timer in workflow.timers:
-        lines.append(f"    {timer.state} --> {timer.target} : timer {timer.name}")
+        if timer.target is not None:  # a flag timer (review_overdue) changes no state: the table lists it
+            lines.append(f"    {timer.state} --> {timer.target} : timer {timer.name}")
     if workflow.payable and workflow.paid:
         lines.append(f"    {workflow.payable} --> {workflow.paid} : payout run")
     lines.append("    classDef final font-weight:bold,stroke-width:3px")

@@ -113,7 +113,7 @@ def test_the_workflow_page_carries_the_mermaid_diagram_and_every_step(site):
     workflows = Workflows.collect(manager, registry).by_name.values()
     assert workflows
     for workflow in workflows:
-        document = workflow.policies[0].split(".")[0]
+        document = (workflow.policies + workflow.registrations)[0].split(".")[0]
         page = built.html / "plugins" / document / f"workflow-{workflow.name.split('.')[-1].replace('_', '-')}.html"
         source = page.read_text(encoding="utf-8")
         assert '<pre class="mermaid"><code>stateDiagram-v2' in source
