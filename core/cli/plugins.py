@@ -38,6 +38,7 @@ def list_plugins(app: AppContext, fmt: str) -> None:
             "effective_from": document.effective_from.isoformat(),
             "seed_file": document.seed_file,
             "measures": document.policy_ids(),
+            "notes": document.notes,
         })
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -47,9 +48,11 @@ def list_plugins(app: AppContext, fmt: str) -> None:
     for row in rows:
         state = "enabled" if row["enabled"] else "disabled"
         click.echo(f"{row['name']} {row['version']} [{state}] — {row['jurisdiction']}")
-        click.echo(f"  {row['document']} {row['number']} ({row['issued_on']}; effective {row['effective_from']}; "
-                   f"seed {row['seed_file']})")
+        click.echo(f"  {row['document']} {row['number'] or '(no number)'} ({row['issued_on'] or 'no date'}; "
+                   f"effective {row['effective_from']}; seed {row['seed_file']})")
         click.echo(f"  {len(row['measures'])} measures: " + ", ".join(m.split('.', 1)[1] for m in row["measures"]))
+        if row["notes"]:  # e.g. that a plugin's data is an illustrative sample
+            click.echo(f"  {row['notes']}")
 
 
 def _switch(app: AppContext, name: str, enable: bool) -> None:

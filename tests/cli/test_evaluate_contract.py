@@ -401,6 +401,7 @@ def test_plugins_list_text(huiqi):
     assert "anhui_iiot_grants" in run.out and "[enabled]" in run.out
     assert "340000 安徽省" in run.out and "皖政办秘〔2021〕82号" in run.out
     assert "16 measures: platform_cross_industry," in run.out
+    assert "guangdong_vouchers" in run.out and "ILLUSTRATIVE sample, not official figures" in run.out
 
 
 def test_plugins_list_json(huiqi):
@@ -412,6 +413,8 @@ def test_plugins_list_json(huiqi):
     assert row["version"] not in ("", None)
     assert len(row["measures"]) == 16 and P + "equipment_upgrade" in row["measures"]
     assert all(m.startswith(P) for m in row["measures"])
+    [guangdong] = [r for r in run.json() if r["name"] == "guangdong_vouchers"]
+    assert "ILLUSTRATIVE sample, not official figures" in guangdong["notes"] and guangdong["issued_on"] is None
 
 
 def test_enable_disable_round_trip(huiqi, deployment, config):
