@@ -1,4 +1,4 @@
-"""The plugin's hook implementations: its document (the workflow's hooks are added beside it)."""
+"""The plugin's hook implementations: its document, its workflows and its command group (reports to come)."""
 
 from huiqi.hookspecs import hookimpl
 from huiqi_plugins.guangdong_vouchers.document import document
@@ -9,4 +9,17 @@ def huiqi_documents():
     return [document()]
 
 
-# huiqi_workflows (and the reports) are added here by the workflow work of issue 5 (workflow.py).
+@hookimpl
+def huiqi_workflows():
+    """Enterprise and supplier registration and the voucher lifecycle (spec §6; workflow.py)."""
+    from huiqi_plugins.guangdong_vouchers.workflow import workflows
+
+    return workflows(document())
+
+
+@hookimpl
+def huiqi_cli_commands(cli):
+    """``huiqi vouchers …``: periods, allocations, settlement lists, budgets (spec §6.5, §7; cli.py)."""
+    from huiqi_plugins.guangdong_vouchers.cli import vouchers
+
+    cli.add_command(vouchers)
