@@ -63,6 +63,9 @@ def apply(app: AppContext, policy, applicant, facts_file, project_code, cost_ite
             actor=parse_actor(f"{workflow.applicant_role if workflow else 'enterprise'}:{applicant}"),
             project_code=project_code, cost_item_ids=cost_items)
         shown = _summary(application)
+        ignored = getattr(application, "ignored_facts", [])
+    for name in ignored:
+        click.echo(f"warning: {name} is derived from the ledger; the value in {facts_file} is ignored", err=True)
     click.echo(json.dumps(shown, ensure_ascii=False) if fmt == "json" else
                f"{shown['id']}\t{shown['policy']}\t{shown['state']}\teligible={shown['eligible']}\taward={shown['award']}")
 

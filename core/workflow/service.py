@@ -80,6 +80,8 @@ def open_application(session, *, registry, calculator: Calculator, workflows: Wo
     session.flush()
     ctx = StepContext(session, app, workflow, document, calculator, actor, "apply", on)
     derived = dict(workflow.derive_facts(ctx)) if workflow.derive_facts else {}
+    ignored = sorted(name for name in derived if name in facts and facts[name] != derived[name])
+    app.ignored_facts = ignored  # not a column: what `huiqi apply` warns about
     if registration is None:
         ctx.reevaluate(derived)
     for effect in workflow.open_effects:
@@ -88,7 +90,8 @@ def open_application(session, *, registry, calculator: Calculator, workflows: Wo
     record_event(session, actor=str(actor), role=actor.role, subject_kind="application", subject_id=str(app.id),
                  action="apply", from_state=None, to_state=app.state,
                  payload={"policy": app.policy, "eligible": app.eligible, "award": app.award_fen,
-                          "project_code": project_code, "derived_facts": sorted(derived)})
+                          "project_code": project_code, "derived_facts": sorted(derived),
+                          "ignored_facts": ignored})
     return app
 
 

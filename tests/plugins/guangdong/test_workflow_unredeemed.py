@@ -48,6 +48,9 @@ def test_lapses_lead_to_suspension_for_the_next_batch_and_a_third_to_revocation(
     assert "voucher qualification is cancelled: 3 unredeemed vouchers" in refusal and "五（六）19" in refusal
 
     suspended = w.voucher(y, supplier, "Y3", "30000.00", "2020-07-06", submit=False)
+    warned = w.run("apply", "guangdong_vouchers.voucher_award", "--applicant", y, "--on", "2020-07-06", "--facts",
+                   w.file({"unredeemed_voucher_count": 0, "supplier_uscc": supplier}))
+    assert "warning: unredeemed_voucher_count is derived from the ledger" in warned.stderr and warned.code == 0
     shown = w.show(suspended)
     assert shown["eligible"] is False  # the calculator agrees at apply: derived count 2, batch after the second
     refusal = w.refuse_act(suspended, "enterprise_submit", f"enterprise:{y}", "2020-07-06",
