@@ -119,3 +119,23 @@ def test_one_enterprises_concurrent_applications_stay_within_its_period_cap(pg_w
         cap = find_account(session, f"guangdong_vouchers/enterprise_period_cap:{enterprise}:2018-1")
         assert cap.credits_pending == 500_000_00 == cap.ceiling_fen
         assert check(session) == []
+
+
+def test_submissions_and_approvals_of_the_same_enterprises_interleave_without_deadlock(pg_world):
+    w = pg_world
+    w.announce(P1)
+    w.allocate("2018-1", "440100", "200000.00")  # 400,000.00 may be issued: eight vouchers of 50,000
+    supplier = w.supplier(4)
+    jobs = []
+    for n in range(12):
+        enterprise = w.enterprise(40 + n)
+        first = w.voucher(enterprise, supplier, f"M{n}a", "50000.00", "2018-10-08")
+        _step(w, first, "supplier_confirm", f"supplier:{supplier}")
+        second = w.voucher(enterprise, supplier, f"M{n}b", "50000.00", "2018-10-08", submit=False)
+        jobs.append(lambda a=first: _step(w, a, "city_approve", "city:440100", declared_fee_matches_contract="true"))
+        jobs.append(lambda a=second, e=enterprise: _step(w, a, "enterprise_submit", f"enterprise:{e}",
+                                                         files=(f"sha256:m-{a}",)))
+    done, refused = _all_at_once(jobs)
+    assert done.count("issued") == 8 and done.count("awaiting_supplier") == 12 and len(refused) == 4
+    with transaction(w.engine, read_only=True) as session:
+        assert check(session) == [] and verify_events(session) == []
