@@ -169,6 +169,10 @@ def review_redemption(ctx) -> None:
     uscc = app.applicant_uscc
     budgets.lock(ctx.session, budgets.awarded(uscc), budgets.bonus_account(uscc))  # one review at a time per enterprise
     data = data_of(app)
+    corrected = _settlement_facts(ctx)  # the city may attach reviewed facts (a JSON --file) that replace the applicant's
+    if corrected:
+        data["settlement_facts"] = dict(data.get("settlement_facts", {})) | corrected
+        data["reviewed_facts"] = sorted(corrected)
     facts = dict(data.get("settlement_facts", {}))
     facts.update(applicant_uscc=uscc, voucher_amount=yuan(app.award_fen),
                  is_cloud_use_verified=bool(data.get("cloud_use", {}).get("verified")),
@@ -183,7 +187,8 @@ def review_redemption(ctx) -> None:
     data.update(redemption=result.to_json(), redemption_reviewed_on=ctx.today.isoformat(),
                 payable_fen=result.award_fen, bonus_fen=bonus)
     if bonus > 0:
-        key = ctx.key("bonus_reserve")
+        data["bonus_reservations"] = data.get("bonus_reservations", 0) + 1
+        key = ctx.key(f"bonus_reserve:{data['bonus_reservations']}")
         apply_legs(ctx.session, [Leg(budgets.awarded(uscc), budgets.bonus_account(uscc), bonus, key, PLUGIN,
                                      pending=True, application_id=str(app.id), step=ctx.action, action="reserve")],
                    actor=str(ctx.actor), role=ctx.actor.role)
@@ -250,7 +255,7 @@ def _bonus_heir(ctx):
                                           "facts": facts})
         bonus = result.award_fen - heir.award_fen if result.eligible else 0
         if bonus > 0:
-            key = f"{heir.policy}:{heir.id}:bonus_reserve"
+            key = f"{heir.policy}:{heir.id}:bonus_moved_from:{app.id}"
             data.update(redemption=result.to_json(), payable_fen=result.award_fen, bonus_fen=bonus, bonus_key=key,
                         bonus_moved_from=app.id)
             heir.data = data
@@ -304,8 +309,23 @@ def close_objections(outcome: str):
         ctx.application.data = data
         if outcome == "upheld" and ctx.options.get("outcome") == "not_settled":
             reject_settlement(ctx)
+        elif outcome == "upheld":
+            back_to_review(ctx)
     effect.__name__ = f"close_objections_{outcome}"
     return effect
+
+
+def back_to_review(ctx) -> None:
+    """An upheld objection sends the settlement back to the city's review of corrected facts: the
+    review decides again, so its bonus reservation is released first."""
+    app = ctx.application
+    data = data_of(app)
+    if data.get("bonus_key"):
+        key = data["bonus_key"]
+        apply_legs(ctx.session, [Void(key, f"{key}:void", application_id=str(app.id), step=ctx.action)],
+                   actor=str(ctx.actor), role=ctx.actor.role)
+    data.update(bonus_key=None, bonus_fen=0, payable_fen=None, redemption_reviewed_on=None)
+    app.data = data
 
 
 def escalate(ctx) -> None:

@@ -103,3 +103,26 @@ def test_a_city_pays_only_its_own_vouchers_and_never_beyond_its_fund(programme):
     assert paid_ids(w.payout("440300", "2019-03-13")) == []
     assert w.balance("guangdong_vouchers/city_fund:440300")["guangdong_vouchers/city_fund:440300"]["balance"] == 1_000_000
     w.check()
+
+
+def test_an_objection_upheld_for_re_review_sends_the_settlement_back_to_the_city(programme):
+    w = programme
+    supplier, enterprise = w.supplier(93), w.enterprise(180)
+    app = w.voucher(enterprise, supplier, "HT-RR", "80000.00", "2018-10-08")
+    w.issue(app, enterprise, supplier, "2018-10-09")
+    w.settle(app, enterprise, supplier, "2019-03-01", "80000.00",
+             facts={"has_passed_integration_management_assessment": True,
+                    "has_received_provincial_integration_award": False})
+    w.huiqi("vouchers", "publish-settlement-list", "--as", "city:440100", "--on", "2019-03-04")
+    w.act(app, "raise_objection", f"enterprise:{w.enterprise(181)}", "2019-03-05", note="the enterprise got the "
+          "provincial 贯标 award in 2017", files=[w.file("award notice")])
+    assert w.act(app, "city_uphold_objection", "city:440100", "2019-03-06", note="re-review the bonus",
+                 outcome="re_review") == "settlement_awaiting_city"
+    assert w.balance("guangdong_vouchers/integration_bonus")[
+        f"guangdong_vouchers/integration_bonus:{enterprise}"]["pending"] == 0  # the bonus reservation is released
+    corrected = w.file({"has_received_provincial_integration_award": True})
+    assert w.act(app, "city_approve_settlement", "city:440100", "2019-03-07", files=[corrected]) == "settlement_approved"
+    data = w.show(app)["data"]
+    assert (data["payable_fen"], data["bonus_fen"], data["reviewed_facts"]) == (80_000_00, 0,
+                                                                             ["has_received_provincial_integration_award"])
+    w.check()
