@@ -38,7 +38,8 @@ and name it in huiqi.toml (a relative path is relative to huiqi.toml)::
     [guangdong_vouchers]
     catalogue = "catalogue/official.yaml"
 
-or, for one process, in ``$HUIQI_GUANGDONG_VOUCHERS_CATALOGUE`` (which wins over huiqi.toml). The
+or, for one process, in ``$HUIQI_GUANGDONG_VOUCHERS_CATALOGUE`` (relative to the working directory;
+it wins over huiqi.toml). The
 file replaces every shipped version. It is checked when the plugin loads; a mistake stops huiqi
 with one line naming the file, the version and the field: versions and effective_from strictly
 increasing, the first effective_from equal to the policy's, codes ``^[a-z][a-z0-9_]{0,63}$`` unique

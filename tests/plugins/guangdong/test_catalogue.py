@@ -20,7 +20,8 @@ from huiqi.errors import ConfigError
 from huiqi.parameters import parse_parameters
 from huiqi.plugins import load_registry
 from huiqi_plugins.guangdong_vouchers import catalogue as cat
-from huiqi_plugins.guangdong_vouchers.document import HERE, build_document, document
+from huiqi_plugins.guangdong_vouchers.document import (HERE, _check_effective_from, _issuance_ratio, build_document,
+                                                        document)
 
 START = dt.date(2018, 9, 20)
 
@@ -344,3 +345,50 @@ cloud_resources, platform, rd_design, production, management, after_sales, equip
 
 def test_build_document_is_cached_per_file():
     assert build_document(None, None) is build_document(None, None)
+
+
+# --- the rest of the plugin's parameters file -----------------------------------------------------
+
+
+def test_every_scalar_parameter_of_spec_5_1_is_dated_with_its_source():
+    parameters = document().parameters
+    names = ("policy_effective_from policy_effective_to province_prefix industrial_division_min "
+             "industrial_division_max min_years_established min_main_business_revenue_amount "
+             "fiscal_violation_lookback_years "
+             "contract_signed_after contract_signed_after_inclusive partial_award_at_period_cap "
+             "integration_bonus_amount bonus_counts_toward_period_cap suspension_unredeemed_count suspension_batches "
+             "revocation_unredeemed_count unredeemed_outcomes registration_review_working_days "
+             "voucher_review_working_days settlement_review_deadline on_review_overdue max_city_returns_per_stage "
+             "return_resubmit_working_days application_deadline_applies_to deadline_notice_min_days "
+             "notice_min_calendar_days notice_extend_to_working_day issuance_ratio_percent payout_priority_order "
+             "payout_skip_when_short resubmission_keeps_place supplier_disqualification_periods "
+             "out_of_province_supplier_to_province target_enterprises target_suppliers target_platforms target_date "
+             "city_topup").split()
+    assert set(names) <= set(parameters.parameters)
+    for name in names:
+        assert [r.effective_from for r in parameters[name].rows] == [START], name
+        assert parameters[name].rows[0].source.strip(), name
+    values = parameters.at(START)
+    assert (values["min_main_business_revenue_amount"], values["integration_bonus_amount"]) == (10**9, 2 * 10**7)
+    assert values["contract_signed_after"] == dt.date(2018, 3, 20)
+    assert values["contract_signed_after_inclusive"] is False
+    assert values["unredeemed_outcomes"] == ("void", "surrendered", "settlement_rejected")
+    assert values["payout_priority_order"] == ("pilot", "carried_over", "settlement_applied_at")
+    assert values["settlement_review_deadline"] is None and values["policy_effective_to"] is None
+
+
+@pytest.mark.parametrize("ratio", [99, 201, "200", True])
+def test_the_issuance_ratio_stays_within_1_to_2_times(ratio):
+    raw = _shipped()
+    raw["parameters"]["issuance_ratio_percent"]["values"][0]["value"] = ratio
+    with pytest.raises(ConfigError, match="issuance_ratio_percent, row 1: value: expected a whole percentage from "
+                                          "100 to 200"):
+        parse_parameters(raw, "guangdong_vouchers", "parameters.yaml",
+                         cat.VALIDATORS | {"issuance_ratio_percent": _issuance_ratio})
+
+
+def test_policy_effective_from_must_equal_the_file_effective_date():
+    raw = _shipped()
+    raw["parameters"]["policy_effective_from"]["values"][0]["value"] = dt.date(2018, 10, 1)
+    with pytest.raises(ConfigError, match="policy_effective_from 2018-10-01 differs from effective_from 2018-09-20"):
+        _check_effective_from(_parse(raw))
