@@ -144,3 +144,22 @@ def test_the_bonus_is_paid_once_moves_when_its_voucher_is_rejected_and_a_clawbac
     receivable = w.balance("guangdong_vouchers/clawback_receivable")
     assert [r["balance"] for r in receivable.values()] == [10_000_00]
     w.check()
+
+
+def test_a_returned_application_may_be_resubmitted_only_in_its_window_and_a_withdrawal_frees_the_cap(programme):
+    w = programme
+    enterprise, supplier = w.enterprise(15), w.supplier(16)
+    late = w.voucher(enterprise, supplier, "W1", "200000.00", "2018-12-20")
+    w.act(late, "supplier_confirm", f"supplier:{supplier}", "2018-12-20")
+    w.act(late, "city_return", "city:440100", "2018-12-21", note="the fee in the contract is 180,000.00")
+    kept = w.voucher(enterprise, supplier, "W2", "200000.00", "2018-12-21")
+    third = w.voucher(enterprise, supplier, "W3", "200000.00", "2018-12-21")
+    assert w.show(third)["award"] == "100000.00"  # 500,000 − 200,000 (returned, still live) − 200,000
+    assert w.act(third, "enterprise_withdraw", f"enterprise:{enterprise}", "2018-12-27") == "withdrawn"
+    fourth = w.voucher(enterprise, supplier, "W4", "150000.00", "2018-12-28")
+    assert w.show(fourth)["award"] == "100000.00"  # the withdrawn one's room serves later applications (I-10)
+    # I-30: the later of the application deadline (2018-12-31) and 5 working days after the return (2018-12-28)
+    refusal = w.refuse_act(late, "enterprise_resubmit", f"enterprise:{enterprise}", "2019-01-02")
+    assert "the time to resubmit ended on 2018-12-31" in refusal
+    assert w.state(kept) == "awaiting_supplier"
+    w.check()
