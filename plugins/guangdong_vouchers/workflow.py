@@ -16,7 +16,7 @@ from huiqi_plugins.guangdong_vouchers import settlement as st
 from huiqi_plugins.guangdong_vouchers.common import (ANY_ENTERPRISE, AUDITOR, CITE, CITY, ENTERPRISE, EXPERT, PLATFORM,
                                                      PROVINCE, SUPPLIER_SELECTED, VOUCHER_POLICY, Role)
 from huiqi_plugins.guangdong_vouchers.derive import derive_facts
-from huiqi_plugins.guangdong_vouchers.registration import ENTERPRISE_WORKFLOW, SUPPLIER_WORKFLOW
+from huiqi_plugins.guangdong_vouchers.registration import ENTERPRISE_WORKFLOW, SUPPLIER_WORKFLOW, expert_named
 
 SYSTEM = Role("system")
 VOUCHER_REVIEW = Deadline("voucher_review_working_days", working=True, on_late="flag")  # 五（六）21, I-16
@@ -102,7 +102,7 @@ ACTIONS = (
     Action("city_escalate_objection", ("under_objection",), "objection_at_province", (CITY,), note_required=True,
            effects=(st.escalate,), citation=f"{C22} \"可向省经济和信息化委反映\""),
     Action("province_assign_expert", ("objection_at_province",), None, (PROVINCE,), effects=(st.assign_expert,),
-           guards=(lambda ctx: None if ctx.options.get("expert") else "name the expert with --set expert=ID",),
+           guards=(expert_named,),
            citation=C22),
     Action("expert_record_site_check", ("objection_at_province",), None, (EXPERT,), note_required=True,
            effects=(st.record_site_check,), citation=f"{C22} 现场核查"),
