@@ -225,7 +225,7 @@ def end_unredeemed(ctx, *, release_quota: bool = False) -> None:
     apply_legs(ctx.session, legs, actor=str(ctx.actor), role=ctx.actor.role)
     if moved is not None:
         ctx.payload["bonus_moved_to"] = moved[0].id
-    data["unredeemed_on"] = ctx.today.isoformat()
+    data["unredeemed_on"] = _unredeemed_day(ctx).isoformat()
     data["unredeemed_outcome"] = {"enterprise_surrender": "surrendered"}.get(ctx.action, "void")
     app.data = data
 
@@ -261,6 +261,15 @@ def _bonus_heir(ctx):
             heir.data = data
             return heir, key, bonus
     return None
+
+
+def _unredeemed_day(ctx) -> dt.date:
+    """The day a voucher ended unredeemed (五（六）19, §6.6): a lapse happens at 24:00 of its last day
+    (the settlement deadline, or the end of a returned settlement's window), whenever tick runs."""
+    if ctx.action == "lapse":
+        last = settlement_deadline(ctx) if ctx.application.state == "issued" else returned_settlement_last_day(ctx)
+        return min(last, ctx.today)
+    return ctx.today
 
 
 def surrender(ctx) -> None:

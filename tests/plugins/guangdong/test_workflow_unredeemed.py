@@ -33,32 +33,33 @@ def test_lapses_lead_to_suspension_for_the_next_batch_and_a_third_to_revocation(
     budget = w.budget("2018-1", "440100")
     assert budget["issued"] == "200000.00" and budget["reserved"] == "0.00"  # lapses keep their issuance (§7)
 
-    # 2019年第一批 opened on the day of the second lapse, not after it: still allowed (下一批 = 2020年第一批)
-    allowed = w.voucher(x, supplier, "X4", "30000.00", "2019-07-02")
-    shown = w.show(allowed)
-    assert shown["state"] == "awaiting_supplier"
-    assert next(r for r in shown["reasons"] if r["rule"].endswith("not_suspended_after_unredeemed"))["passed"] is True
-    w.issue(allowed, x, supplier, "2019-07-03")
-    assert w.act(allowed, "enterprise_surrender", f"enterprise:{x}", "2019-08-01") == "surrendered"
-    assert w.budget("2019-1", "440100")["issued"] == "0.00"  # a surrender gives its issuance back
-
-    revoked = w.voucher(x, supplier, "X5", "30000.00", "2019-08-05", submit=False)
-    refusal = w.refuse_act(revoked, "enterprise_submit", f"enterprise:{x}", "2019-08-05",
-                           files=[w.file("contract X5")])
-    assert "voucher qualification is cancelled: 3 unredeemed vouchers" in refusal and "五（六）19" in refusal
-
-    suspended = w.voucher(y, supplier, "Y3", "30000.00", "2020-07-06", submit=False)
-    warned = w.run("apply", "guangdong_vouchers.voucher_award", "--applicant", y, "--on", "2020-07-06", "--facts",
+    # the second lapse ended at 24:00 of 2019-06-30: 下一批 is 2019年第一批, opening 2019-07-01
+    suspended = w.voucher(y, supplier, "Y3", "30000.00", "2019-07-02", submit=False)
+    warned = w.run("apply", "guangdong_vouchers.voucher_award", "--applicant", y, "--on", "2019-07-02", "--facts",
                    w.file({"unredeemed_voucher_count": 0, "supplier_uscc": supplier}))
     assert "warning: unredeemed_voucher_count is derived from the ledger" in warned.stderr and warned.code == 0
     shown = w.show(suspended)
-    assert shown["eligible"] is False  # the calculator agrees at apply: derived count 2, batch after the second
-    refusal = w.refuse_act(suspended, "enterprise_submit", f"enterprise:{y}", "2020-07-06",
+    assert shown["eligible"] is False  # the calculator agrees at apply: derived count 2, the batch after the second
+    failed = next(r for r in shown["reasons"] if r["rule"].endswith("not_suspended_after_unredeemed"))
+    assert failed["passed"] is False
+    refusal = w.refuse_act(suspended, "enterprise_submit", f"enterprise:{y}", "2019-07-02",
                            files=[w.file("contract Y3")])
-    assert "suspended for batch 2020年第一批 after 2 unredeemed vouchers" in refusal
-    still = w.voucher(y, supplier, "Y4", "30000.00", "2019-09-02", submit=False)  # 2019年第一批: not suspended
-    assert w.act(still, "enterprise_submit", f"enterprise:{y}", "2019-09-02",
-                 files=[w.file("contract Y4")]) == "awaiting_supplier"
+    assert "suspended for batch 2019年第一批 after 2 unredeemed vouchers" in refusal
+
+    # the batch after that one is open to them again (suspension_batches = 1)
+    w.allocate("2020-1", "440100", "2000000.00", on="2020-06-02")
+    again = w.voucher(x, supplier, "X4", "30000.00", "2020-07-06")
+    assert w.state(again) == "awaiting_supplier"
+    w.issue(again, x, supplier, "2020-07-07")
+    assert w.act(again, "enterprise_surrender", f"enterprise:{x}", "2020-08-03") == "surrendered"
+    assert w.budget("2020-1", "440100")["issued"] == "0.00"  # a surrender gives its issuance back
+
+    revoked = w.voucher(x, supplier, "X5", "30000.00", "2020-08-05", submit=False)
+    refusal = w.refuse_act(revoked, "enterprise_submit", f"enterprise:{x}", "2020-08-05",
+                           files=[w.file("contract X5")])
+    assert "voucher qualification is cancelled: 3 unredeemed vouchers" in refusal and "五（六）19" in refusal
+    still = w.voucher(y, supplier, "Y4", "30000.00", "2020-08-05")  # two only: not revoked
+    assert w.state(still) == "awaiting_supplier"
     events = json.loads(w.huiqi("show", lapsing[0], "--format", "json"))["history"]
     assert [e["action"] for e in events][-1] == "lapse"
     w.check()
