@@ -23,3 +23,11 @@ def huiqi_cli_commands(cli):
     from huiqi_plugins.guangdong_vouchers.cli import vouchers
 
     cli.add_command(vouchers)
+
+
+@hookimpl
+def huiqi_reports():
+    """完成情况表, 结算清单 and its 公示, vouchers by state, payouts and carry-overs, supplier activity (§8; reports.py)."""
+    from huiqi_plugins.guangdong_vouchers.reports import REPORTS
+
+    return list(REPORTS)
