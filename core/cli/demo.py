@@ -22,7 +22,9 @@ from huiqi.cli.context import AppContext, pass_app
 def demo(app: AppContext, enterprises: int, seed: int, out: Path, programme: bool, docs: bool) -> None:
     """Evaluate generated sample enterprises against every enabled measure and print who qualifies for what;
     then run a sample programme end to end: import, apply, review, notice, budget exhausted first come
-    first served, payouts, ledger and audit checks, the bureau's reports and the documentation site.
+    first served, payouts, ledger and audit checks, the bureau's reports and the documentation site;
+    then the Guangdong voucher programme (two sample periods, every voucher path) on a database of
+    its own in the same folder (guangdong-demo.db, reports/guangdong/).
 
     The enterprises are generated sample data (fixed seed, reproducible), not real applicants.
     """
@@ -37,3 +39,6 @@ def demo(app: AppContext, enterprises: int, seed: int, out: Path, programme: boo
     population = generate_enterprises(enterprises, seed)
     applications = sample_applications(app.registry, enterprises, seed)
     run_programme(app, population, applications, out.resolve(), docs=docs)
+    from huiqi.demo_guangdong import run_guangdong
+
+    run_guangdong(app, out.resolve(), enterprises=enterprises // 2 or 1, seed=seed)
