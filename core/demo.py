@@ -518,7 +518,7 @@ def render(summary: Summary, documents, seed: int, skipped: Sequence[str] = ()) 
     lines += table(["#", "enterprise", "USCC", "城市", "awards", "total award (yuan)"], rows,
                    [True, False, False, False, True, True])
     for name in skipped:
-        lines.append(f"({name} is enabled but has no sample data in the demo yet)")
+        lines.append(f"({name}: not in this evaluation table; its sample programme, if it has one, runs below)")
     lines += ["", f"Sample data: {SAMPLE_NOTICE}."]
     return lines
 
