@@ -223,7 +223,9 @@ def build_payouts_by_period(ctx: ReportContext) -> ReportData:
     sums: dict[tuple[str, str], dict] = defaultdict(lambda: defaultdict(int))
     for a in _vouchers(ctx):
         data = _data(a)
-        key = (a.round_key or data.get("period_id") or "", city_of(a.region_code))
+        if not data.get("period_id"):
+            continue  # a draft never submitted belongs to no period: nothing issued, paid or carried
+        key = (data["period_id"], city_of(a.region_code))
         row = sums[key]
         if data.get("issued_on") and ctx.in_period(_day(data["issued_on"])):
             row["issued_count"] += 1
