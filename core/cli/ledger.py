@@ -119,11 +119,7 @@ def check(app: AppContext):
 
     with transaction(app.ready_engine(), read_only=True) as session:
         problems = check_ledger(session)
-    if problems:
-        for problem in problems:
-            click.echo(problem, err=True)
-        raise HuiqiError(f"ledger check: {len(problems)} problem(s)")
-    click.echo("ledger check: clean")
+    _verdict("ledger check", problems, "clean")
 
 
 @click.group()
@@ -140,11 +136,16 @@ def verify(app: AppContext):
 
     with transaction(app.ready_engine(), read_only=True) as session:
         problems = verify_events(session) + check_entities(session)
+    _verdict("audit verify", problems, "the chain is intact")
+
+
+def _verdict(what: str, problems: list[str], clean: str) -> None:
+    """Every problem on stderr and exit 2, or one line saying all is well."""
+    for problem in problems:
+        click.echo(problem, err=True)
     if problems:
-        for problem in problems:
-            click.echo(problem, err=True)
-        raise HuiqiError(f"audit verify: {len(problems)} problem(s)")
-    click.echo("audit verify: the chain is intact")
+        raise HuiqiError(f"{what}: {len(problems)} problem(s)")
+    click.echo(f"{what}: {clean}")
 
 
 @click.group()
