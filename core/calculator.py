@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 import attrs
 
@@ -119,11 +119,4 @@ def result_summary(result: Result) -> dict:
     }
 
 
-def group_by_policy(prepared: Iterable[PreparedCase]) -> dict[str, list[int]]:
-    groups: dict[str, list[int]] = {}
-    for index, case in enumerate(prepared):
-        groups.setdefault(case.policy, []).append(index)
-    return groups
-
-
-__all__ = ["Calculator", "PreparedCase", "result_summary", "group_by_policy"]
+__all__ = ["Calculator", "PreparedCase", "result_summary"]
